@@ -1,0 +1,339 @@
+"""PyJolt: the ASGI application, its ``@app`` decorator, build step and lifespan."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import ValidationError
+
+from .config import BaseConfig, load_config
+from .controller.base import Controller
+from .controller.decorators import PATH_ATTR
+from .controller.endpoint import (
+    Endpoint,
+    as_async,
+    coerce_result,
+    compile_endpoint,
+    resolved_hints,
+    response_defaults,
+    response_model_of,
+)
+from .controller.metadata import META_ATTR
+from .exceptions.defaults import DEFAULT_HANDLERS, internal_error_body
+from .exceptions.handler import ExceptionHandler
+from .exceptions.http_exceptions import BaseHttpException
+from .exceptions.registry import ExceptionRegistry, HandlerEntry
+from .importing import load_import_string
+from .lifecycle import lifecycle_methods
+from .media_type import HttpStatus
+from .request import ClientDisconnected, Receive, Request, Scope, Send
+from .response import Response, ResponseDefaults
+from .routing import Router
+from .templating import ContextProvider, Templates
+
+logger = logging.getLogger(__name__)
+
+A = TypeVar("A", bound=type)
+Hook = Callable[[], Awaitable[Any]]
+
+
+class AppBuildError(RuntimeError):
+    """The application could not be assembled (bad controller, handler or extension)."""
+
+
+def app(
+    import_name: str, configs: type[BaseConfig] | BaseConfig | dict[str, Any] | None = None
+) -> Callable[[A], A]:
+    """Class decorator binding an application class to its module and config.
+
+    ``import_name`` is the ``__name__`` of the app module; its folder becomes BASE_PATH
+    when the config does not set one.
+    """
+
+    def decorate(cls: A) -> A:
+        setattr(cls, "_import_name", import_name)  # noqa: B010
+        setattr(cls, "_config_source", configs)  # noqa: B010
+        return cls
+
+    return decorate
+
+
+def app_path(prefix: str) -> Callable[[A], A]:
+    """Class decorator mounting every route of the application under ``prefix``."""
+    if not prefix.startswith("/"):
+        raise ValueError(f"app_path({prefix!r}): the prefix must start with '/'")
+
+    def decorate(cls: A) -> A:
+        setattr(cls, "_url_prefix", prefix.rstrip("/"))  # noqa: B010
+        return cls
+
+    return decorate
+
+
+def join_url(*parts: str) -> str:
+    """Join URL parts: ``('/api', '/users', '/')`` gives ``/api/users/``."""
+    url = "".join(part for part in parts if part and part != "/")
+    if parts and parts[-1] == "/":
+        url += "/"
+    return url or "/"
+
+
+class PyJolt:
+    """The application. Subclass it and decorate the subclass with ``@app``.
+
+    Instances are ASGI applications; ``uvicorn module:Application --factory`` works
+    because calling the class builds a ready instance.
+    """
+
+    _import_name: ClassVar[str | None] = None
+    _config_source: ClassVar[Any] = None
+    _url_prefix: ClassVar[str] = ""
+
+    def __init__(self, configs: type[BaseConfig] | BaseConfig | dict[str, Any] | None = None):
+        source = configs if configs is not None else type(self)._config_source
+        self.configs: BaseConfig = load_config(source)
+        if not self.configs.BASE_PATH:
+            self.configs.BASE_PATH = self._default_base_path()
+        self.debug: bool = self.configs.DEBUG
+        self.max_body_size: int = self.configs.MAX_BODY_SIZE
+        self.extensions: dict[str, Any] = {}
+        self.controllers: list[type[Controller]] = []
+        self.exception_handlers: list[type[ExceptionHandler]] = []
+        self.models: list[Any] = []
+        self.router = Router(strict_slashes=self.configs.STRICT_SLASHES)
+        self.exception_registry = ExceptionRegistry()
+        self._startup_hooks: list[Hook] = []
+        self._shutdown_hooks: list[Hook] = []
+        self._built = False
+        self.templates = Templates(self)
+        self._load_configured()
+
+    # --- assembling -------------------------------------------------------------------
+    def _default_base_path(self) -> str:
+        module = sys.modules.get(self._import_name or "")
+        module_file = getattr(module, "__file__", None)
+        return os.path.dirname(os.path.abspath(module_file)) if module_file else os.getcwd()
+
+    def _load_configured(self) -> None:
+        """Import everything the config lists, extensions first (they add hooks)."""
+        for entry in self.configs.EXTENSIONS:
+            extension = load_import_string(entry, "EXTENSIONS")
+            if not hasattr(extension, "init_app"):
+                raise AppBuildError(f"EXTENSIONS entry {entry!r} has no init_app(app) method")
+            extension.init_app(self)
+        for entry in self.configs.MODELS:
+            self.models.append(load_import_string(entry, "MODELS"))
+        for entry in self.configs.CONTROLLERS:
+            self.register_controller(load_import_string(entry, "CONTROLLERS"), entry)
+        for entry in self.configs.EXCEPTION_HANDLERS:
+            self.register_exception_handler(load_import_string(entry, "EXCEPTION_HANDLERS"), entry)
+
+    def register_controller(self, controller: type[Controller], entry: str | None = None) -> None:
+        """Add a controller class (CONTROLLERS entries are added this way)."""
+        if not (isinstance(controller, type) and issubclass(controller, Controller)):
+            where = f"CONTROLLERS entry {entry!r}" if entry else repr(controller)
+            raise AppBuildError(f"{where} is not a Controller subclass")
+        if controller not in self.controllers:
+            self.controllers.append(controller)
+            self._built = False
+
+    def register_exception_handler(
+        self, handler: type[ExceptionHandler], entry: str | None = None
+    ) -> None:
+        """Add an ExceptionHandler class (EXCEPTION_HANDLERS entries are added this way)."""
+        if not (isinstance(handler, type) and issubclass(handler, ExceptionHandler)):
+            where = f"EXCEPTION_HANDLERS entry {entry!r}" if entry else repr(handler)
+            raise AppBuildError(f"{where} is not an ExceptionHandler subclass")
+        if handler not in self.exception_handlers:
+            self.exception_handlers.append(handler)
+            self._built = False
+
+    def add_extension(self, extension: Any, name: str | None = None) -> None:
+        """Record an extension under its name (extensions call this from ``init_app``)."""
+        key = name or getattr(extension, "db_name", None) or getattr(extension, "name", None)
+        self.extensions[str(key or type(extension).__name__)] = extension
+
+    def add_on_startup(self, hook: Hook) -> None:
+        """Run ``hook()`` at startup, before the application's own ``@on_startup`` methods."""
+        self._startup_hooks.append(hook)
+
+    def add_on_shutdown(self, hook: Hook) -> None:
+        """Run ``hook()`` at shutdown, after the application's own ``@on_shutdown`` methods."""
+        self._shutdown_hooks.append(hook)
+
+    def global_context(self, provider: ContextProvider) -> ContextProvider:
+        """Register a function whose dict is available in every template."""
+        self.templates.context_providers.append(provider)
+        return provider
+
+    def get_conf(self, key: str, default: Any = None) -> Any:
+        return self.configs.get(key, default)
+
+    # --- build ------------------------------------------------------------------------
+    def build(self) -> None:
+        """Compile every endpoint and exception handler (once; not per request)."""
+        self.router = Router(strict_slashes=self.configs.STRICT_SLASHES)
+        self.exception_registry = ExceptionRegistry()
+        for controller_class in self.controllers:
+            self._build_controller(controller_class)
+        for exc_type, func in DEFAULT_HANDLERS:
+            entry = HandlerEntry(func, ResponseDefaults(), f"default:{func.__name__}")
+            self.exception_registry.register_default(exc_type, entry)
+        for handler_class in self.exception_handlers:
+            self._build_exception_handler(handler_class)
+        self._built = True
+
+    def _build_controller(self, controller_class: type[Controller]) -> None:
+        spec = getattr(controller_class, PATH_ATTR, None)
+        prefix = spec.url if spec else ""
+        controller = controller_class(self)
+        seen: set[str] = set()
+        for klass in reversed(controller_class.__mro__):
+            for attr, func in vars(klass).items():
+                meta = getattr(func, META_ATTR, None) if callable(func) else None
+                if meta is None or not meta.routes or attr in seen:
+                    continue
+                seen.add(attr)
+                name = f"{controller_class.__name__}.{attr}"
+                urls = [join_url(self._url_prefix, prefix, route.url) for route in meta.routes]
+                endpoint = compile_endpoint(name, controller, getattr(klass, attr), urls)
+                self._add_routes(name, endpoint, urls)
+
+    def _add_routes(self, name: str, endpoint: Endpoint, urls: list[str]) -> None:
+        by_url: dict[str, list[str]] = {}
+        for route, url in zip(endpoint.meta.routes, urls, strict=True):
+            by_url.setdefault(url, []).append(route.method)
+        for url, methods in by_url.items():
+            self.router.add(url, methods, name, endpoint)
+
+    def _build_exception_handler(self, handler_class: type[ExceptionHandler]) -> None:
+        instance = handler_class(self)
+        for method_name, exc_types in handler_class.handler_methods():
+            method = getattr(instance, method_name)
+            hints = resolved_hints(method)
+            defaults = response_defaults(None, response_model_of(hints))
+            entry = HandlerEntry(
+                as_async(method), defaults, f"{handler_class.__name__}.{method_name}"
+            )
+            for exc_type in exc_types:
+                self.exception_registry.register(exc_type, entry)
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """The URL path of ``"Controller.method"`` with its route parameters filled in."""
+        if not self._built:
+            self.build()
+        return self.router.url_for(endpoint, **values)
+
+    # --- lifespan ---------------------------------------------------------------------
+    async def startup(self) -> None:
+        """Run extension hooks, then ``@on_startup`` methods, in registration order."""
+        if not self._built:
+            self.build()
+        hooks = list(self._startup_hooks)
+        hooks += [getattr(self, name) for name in lifecycle_methods(type(self), "startup")]
+        for hook in hooks:
+            await as_async(hook)()
+
+    async def shutdown(self) -> None:
+        """Run ``@on_shutdown`` methods, then extension hooks (reverse of startup)."""
+        hooks = [getattr(self, name) for name in lifecycle_methods(type(self), "shutdown")]
+        hooks += list(reversed(self._shutdown_hooks))
+        for hook in hooks:
+            await as_async(hook)()
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except BaseException as exc:
+                    logger.exception("Application startup failed")
+                    text = f"Application startup failed: {type(exc).__name__}: {exc}"
+                    await send({"type": "lifespan.startup.failed", "message": text})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                try:
+                    await self.shutdown()
+                except BaseException as exc:
+                    logger.exception("Application shutdown failed")
+                    text = f"{type(exc).__name__}: {exc}"
+                    await send({"type": "lifespan.shutdown.failed", "message": text})
+                    return
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    # --- requests ---------------------------------------------------------------------
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+        elif kind == "websocket":
+            await send({"type": "websocket.close", "code": 1000})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._built:
+            self.build()
+        req = Request(scope, receive, self)
+        method = scope["method"]
+        try:
+            endpoint, req.route_parameters = self.router.match(scope["path"], method)
+            response = await endpoint.handle(req)
+            response.render_body()
+        except ClientDisconnected:
+            return
+        except Exception as exc:
+            response = await self.response_for_exception(req, exc)
+        await response.send_to(send, head_only=method == "HEAD")
+        if req._files:
+            req.close()
+
+    async def response_for_exception(self, req: Request, exc: Exception) -> Response[Any]:
+        """Answer ``exc`` with its handler, or 500 (re-raised in DEBUG when unhandled)."""
+        entry = self.exception_registry.find(type(exc))
+        if entry is None:
+            if self.debug:
+                raise exc
+            logger.error("Unhandled exception on %s %s", req.method, req.path, exc_info=exc)
+            return self._internal_error(req)
+        req.reset_response(self._handler_defaults(entry, exc))
+        try:
+            response = coerce_result(req, await entry.call(req, exc))
+            response.render_body()
+            return response
+        except Exception as handler_exc:
+            if self.debug:
+                raise
+            logger.error(
+                "Exception handler %s failed while handling %r",
+                entry.name,
+                exc,
+                exc_info=handler_exc,
+            )
+            return self._internal_error(req)
+
+    @staticmethod
+    def _handler_defaults(entry: HandlerEntry, exc: Exception) -> ResponseDefaults:
+        if isinstance(exc, BaseHttpException):
+            status = exc.status_code
+        elif isinstance(exc, ValidationError):
+            status = HttpStatus.UNPROCESSABLE_ENTITY
+        else:
+            status = HttpStatus.INTERNAL_SERVER_ERROR
+        if entry.defaults.status_code != 200 or status == 200:
+            return entry.defaults
+        return ResponseDefaults(status, entry.defaults.media_type, entry.defaults.serialize)
+
+    def _internal_error(self, req: Request) -> Response[Any]:
+        req.reset_response()
+        return req.response.json(internal_error_body()).status(HttpStatus.INTERNAL_SERVER_ERROR)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.configs.APP_NAME!r}>"

@@ -1,0 +1,118 @@
+"""BaseConfig: the application's settings, validated by pydantic, overridable from env."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TEN_MIB = 10 * 1024 * 1024
+
+_SettingsMeta: Any = type(BaseSettings)
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names each offending key."""
+
+
+class _ConfigMeta(_SettingsMeta):
+    """Accept upper-case settings written without a type annotation.
+
+    The SPEC's examples write ``TASK_MANAGER_JOB_STORES = {...}``; plain pydantic refuses
+    un-annotated attributes, so they are treated as ``Any`` here.
+    """
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any
+    ) -> Any:
+        annotations = namespace.setdefault("__annotations__", {})
+        for key, value in list(namespace.items()):
+            if (
+                key.isupper()
+                and not key.startswith("_")
+                and key not in annotations
+                and not isinstance(value, (staticmethod, classmethod, property))
+            ):
+                annotations[key] = Any
+        return super().__new__(mcs, name, bases, namespace, **kw)
+
+
+class BaseConfig(BaseSettings, metaclass=_ConfigMeta):
+    """Base class of every application config.
+
+    Every declared key can be overridden by an environment variable of the same name
+    (``DEBUG=false``, ``PORT=9000``, lists as JSON). Keys that only a subclass declares,
+    such as ``DATABASE_URI``, are overridable the same way.
+    """
+
+    model_config = SettingsConfigDict(
+        case_sensitive=True,
+        extra="allow",
+        validate_default=True,
+        arbitrary_types_allowed=True,
+        env_ignore_empty=True,
+    )
+
+    APP_NAME: str = Field(default="PyJolt App", description="Human-readable name of the app")
+    VERSION: str = Field(default="1.0.0", description="Application version")
+    SECRET_KEY: str | None = Field(default=None, description="Signs cookies and tokens")
+    BASE_PATH: str | None = Field(
+        default=None, description="Folder of the app package; defaults to the app module's folder"
+    )
+    DEBUG: bool = True
+    HOST: str = "localhost"
+    PORT: int = Field(default=8080, ge=0, le=65535)
+    LIFESPAN: Literal["on", "off", "auto"] = "on"
+    TEMPLATES_DIR: str = "/templates"
+    STATIC_DIR: str = "/static"
+    STATIC_URL: str = "/static"
+    TEMPLATES_STRICT: bool = True
+    STRICT_SLASHES: bool = False
+    OPEN_API: bool = True
+    OPEN_API_URL: str = "/openapi"
+    OPEN_API_DESCRIPTION: str = "Simple API"
+    MAX_BODY_SIZE: int = Field(default=TEN_MIB, gt=0, description="Largest accepted body, bytes")
+    CONTROLLERS: list[str] = Field(default_factory=list)
+    EXTENSIONS: list[str] = Field(default_factory=list)
+    MODELS: list[str] = Field(default_factory=list)
+    EXCEPTION_HANDLERS: list[str] = Field(default_factory=list)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return a config value by name, or ``default`` when it is not set."""
+        value = getattr(self, key, default)
+        return default if value is None else value
+
+    def resolve_path(self, folder: str) -> str:
+        """Return ``folder`` (e.g. ``/templates``) as an absolute path under BASE_PATH."""
+        base = self.BASE_PATH or os.getcwd()
+        return os.path.join(base, folder.lstrip("/\\"))
+
+
+def describe_validation_error(config_name: str, exc: ValidationError) -> str:
+    """Turn pydantic's error list into one message naming each bad key."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        key = ".".join(str(part) for part in error["loc"]) or "<config>"
+        problems.append(f"{key}: {error['msg']} (got {error.get('input')!r})")
+    return f"Invalid configuration in {config_name}: " + "; ".join(problems)
+
+
+def load_config(source: type[BaseConfig] | BaseConfig | dict[str, Any] | None) -> BaseConfig:
+    """Instantiate the app's config, turning validation failures into a ConfigError."""
+    if isinstance(source, BaseConfig):
+        return source
+    try:
+        if source is None:
+            return BaseConfig()
+        if isinstance(source, dict):
+            return BaseConfig(**source)
+        if isinstance(source, type) and issubclass(source, BaseConfig):
+            return source()
+    except ValidationError as exc:
+        name = source.__name__ if isinstance(source, type) else "config"
+        raise ConfigError(describe_validation_error(name, exc)) from None
+    raise ConfigError(
+        f"configs must be a BaseConfig subclass, instance or dict, got {type(source).__name__}"
+    )

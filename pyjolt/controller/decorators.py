@@ -1,0 +1,86 @@
+"""The decorators users put on controllers and their methods."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..media_type import MediaType
+from .metadata import HOOK_ATTR, RouteSpec, endpoint_meta
+
+F = TypeVar("F", bound=Callable[..., Any])
+C = TypeVar("C", bound=type)
+
+PATH_ATTR = "__pyjolt_path__"
+
+
+def path(url_path: str = "", open_api_spec: bool = True, tags: list[str] | None = None):  # type: ignore[no-untyped-def]
+    """Give a controller class its URL prefix, OpenAPI visibility and tags."""
+    if url_path and not url_path.startswith("/"):
+        raise ValueError(f"@path({url_path!r}): the path must start with '/'")
+
+    def decorate(cls: C) -> C:
+        setattr(cls, PATH_ATTR, RouteSpec("", url_path.rstrip("/"), open_api_spec, tags))
+        return cls
+
+    return decorate
+
+
+def _route(method: str) -> Callable[..., Callable[[F], F]]:
+    def register(
+        url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
+    ) -> Callable[[F], F]:
+        if not url_path.startswith("/"):
+            raise ValueError(f"@{method.lower()}({url_path!r}): the path must start with '/'")
+
+        def decorate(func: F) -> F:
+            endpoint_meta(func).routes.append(RouteSpec(method, url_path, open_api_spec, tags))
+            return func
+
+        return decorate
+
+    register.__name__ = method.lower()
+    register.__doc__ = f"Route {method} requests for ``url_path`` to the decorated method."
+    return register
+
+
+get = _route("GET")
+post = _route("POST")
+put = _route("PUT")
+patch = _route("PATCH")
+delete = _route("DELETE")
+
+
+def consumes(media_type: MediaType | str) -> Callable[[F], F]:
+    """Declare the request body's media type; the typed body parameter is filled from it."""
+
+    def decorate(func: F) -> F:
+        endpoint_meta(func).consumes = str(media_type)
+        return func
+
+    return decorate
+
+
+def produces(media_type: MediaType | str, status_code: int | None = None) -> Callable[[F], F]:
+    """Declare the response media type and, optionally, its default status code."""
+
+    def decorate(func: F) -> F:
+        meta = endpoint_meta(func)
+        meta.produces = str(media_type)
+        if status_code is not None:
+            meta.status_code = int(status_code)
+        return func
+
+    return decorate
+
+
+def before_request(func: F) -> F:
+    """Run this controller method before every endpoint of the controller."""
+    setattr(func, HOOK_ATTR, "before")
+    return func
+
+
+def after_request(func: F) -> F:
+    """Run this controller method (it receives the response) after every endpoint."""
+    setattr(func, HOOK_ATTR, "after")
+    return func

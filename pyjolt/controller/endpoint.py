@@ -1,0 +1,244 @@
+"""Compiling a controller method into an Endpoint, once, at build time.
+
+Everything that needs ``inspect`` or type hints happens in :func:`compile_endpoint`;
+:meth:`Endpoint.handle` only calls what was prepared.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import typing
+from collections.abc import Awaitable, Callable
+from typing import Any, get_args, get_origin
+
+import anyio.to_thread
+from pydantic import BaseModel
+
+from ..request import Request
+from ..response import Response, ResponseDefaults
+from ..serialization import dump_json, model_serializer
+from .base import Controller
+from .body import BodyReader, body_reader, content_type_check
+from .metadata import (
+    HOOK_ATTR,
+    WRAPPER_CHECKS_ATTR,
+    EndpointMeta,
+    endpoint_meta,
+    injected_parameters,
+)
+
+logger = logging.getLogger(__name__)
+
+REQUEST_PARAM_NAMES = frozenset({"req", "request"})
+EMPTY = inspect.Parameter.empty
+
+
+class EndpointDefinitionError(TypeError):
+    """A handler's signature or decorators cannot work; raised when the app is built."""
+
+
+def as_async(func: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    """Return ``func`` if it is async, else a wrapper running it in a worker thread."""
+    if inspect.iscoroutinefunction(func):
+        return func
+
+    async def run_in_thread(*args: Any, **kwargs: Any) -> Any:
+        return await anyio.to_thread.run_sync(functools.partial(func, *args, **kwargs))
+
+    return run_in_thread
+
+
+def resolved_hints(func: Callable[..., Any]) -> dict[str, Any]:
+    """Type hints of the innermost function, resolving string annotations when possible."""
+    target = inspect.unwrap(func)
+    try:
+        return typing.get_type_hints(target)
+    except Exception as exc:  # unresolvable forward references: fall back to raw hints
+        logger.debug("Could not resolve type hints of %s: %s", target.__qualname__, exc)
+        return dict(getattr(target, "__annotations__", {}))
+
+
+def response_model_of(hints: dict[str, Any]) -> Any:
+    """The model of a ``-> Response[Model]`` (or ``-> Model``) return annotation, or None."""
+    annotation = hints.get("return")
+    if annotation is None or isinstance(annotation, str):
+        return None
+    if get_origin(annotation) is Response:
+        args = get_args(annotation)
+        model = args[0] if args else None
+        return None if model is Any or isinstance(model, typing.TypeVar) else model
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def response_defaults(meta: EndpointMeta | None, model: Any) -> ResponseDefaults:
+    """The status, media type and serializer an endpoint's responses start with."""
+    return ResponseDefaults(
+        status_code=(meta.status_code if meta and meta.status_code else 200),
+        media_type=(meta.produces if meta and meta.produces else "application/json"),
+        serialize=model_serializer(model) if model is not None else dump_json,
+    )
+
+
+def route_argument_names(url: str) -> set[str]:
+    """Names of the ``<converter:name>`` parts of a werkzeug rule."""
+    names = set()
+    for part in url.split("<")[1:]:
+        inner = part.split(">", 1)[0]
+        names.add(inner.rsplit(":", 1)[-1].strip())
+    return names
+
+
+def wants_request(param: inspect.Parameter, hints: dict[str, Any]) -> bool:
+    annotation = hints.get(param.name, param.annotation)
+    if annotation is Request or annotation == "Request":
+        return True
+    return param.name in REQUEST_PARAM_NAMES or annotation is inspect.Parameter.empty
+
+
+class Endpoint:
+    """A handler ready to serve: bound, with its parameter plan, body reader and hooks."""
+
+    __slots__ = (
+        "after_hooks",
+        "before_hooks",
+        "body_annotation",
+        "body_name",
+        "call",
+        "check_content_type",
+        "controller",
+        "defaults",
+        "func",
+        "meta",
+        "name",
+        "pass_all_route_params",
+        "read_body",
+        "response_model",
+        "route_param_names",
+    )
+
+    def __init__(self, name: str, controller: Controller, func: Callable[..., Any]) -> None:
+        self.name = name
+        self.controller = controller
+        self.func = func
+        self.meta = endpoint_meta(func)
+        self.before_hooks: tuple[Callable[[Any], Awaitable[Any]], ...] = ()
+        self.after_hooks: tuple[Callable[[Any], Awaitable[Any]], ...] = ()
+        self.body_name: str | None = None
+        self.body_annotation: Any = None
+        self.read_body: BodyReader | None = None
+        self.check_content_type: Callable[[Request], None] | None = None
+        self.route_param_names: tuple[str, ...] = ()
+        self.pass_all_route_params = True
+        self.response_model: Any = None
+        self.defaults = ResponseDefaults()
+        self.call: Callable[[Request, dict[str, Any]], Awaitable[Any]]
+
+    async def handle(self, req: Request) -> Response[Any]:
+        """Serve one request: hooks, body, handler, hooks."""
+        req.response_defaults = self.defaults
+        for hook in self.before_hooks:
+            await hook(req)
+        params = req.route_parameters
+        if self.pass_all_route_params:
+            kwargs = dict(params)
+        else:
+            kwargs = {name: params[name] for name in self.route_param_names}
+        if self.check_content_type is not None:
+            self.check_content_type(req)
+        if self.read_body is not None:
+            kwargs[self.body_name] = await self.read_body(req)  # type: ignore[index]
+        result = await self.call(req, kwargs)
+        response = coerce_result(req, result)
+        for hook in self.after_hooks:
+            await hook(response)
+        return response
+
+
+def coerce_result(req: Request, result: Any) -> Response[Any]:
+    """Accept a Response, None (use ``req.response``) or plain data (sent as JSON)."""
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return req.response
+    return req.response.json(result)
+
+
+def controller_hooks(controller: Controller) -> tuple[list[Any], list[Any]]:
+    """Bound before/after_request hooks of a controller, in definition order."""
+    found: dict[str, str] = {}
+    for klass in reversed(type(controller).__mro__):
+        for name, value in vars(klass).items():
+            kind = getattr(value, HOOK_ATTR, None)
+            if kind is not None:
+                found[name] = kind
+    before = [as_async(getattr(controller, n)) for n, k in found.items() if k == "before"]
+    after = [as_async(getattr(controller, n)) for n, k in found.items() if k == "after"]
+    return before, after
+
+
+def compile_endpoint(
+    name: str, controller: Controller, func: Callable[..., Any], urls: list[str]
+) -> Endpoint:
+    """Inspect ``func`` once and return the Endpoint that serves it."""
+    endpoint = Endpoint(name, controller, func)
+    meta = endpoint.meta
+    for check in getattr(func, WRAPPER_CHECKS_ATTR, ()):
+        check(endpoint)
+    hints = resolved_hints(func)
+    params = list(inspect.signature(func).parameters.values())[1:]  # drop self
+    injected = injected_parameters(func)
+    route_args: set[str] = set()
+    for url in urls:
+        route_args |= route_argument_names(url)
+
+    pass_request = hasattr(func, "__wrapped__") or bool(params and wants_request(params[0], hints))
+    if pass_request and params:
+        params = params[1:]
+    accepts_any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    route_names: list[str] = []
+    for param in params:
+        if param.kind in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
+            continue
+        annotation = hints.get(param.name, param.annotation)
+        if param.name in route_args:
+            route_names.append(param.name)
+        elif param.name in injected:
+            continue
+        elif meta.consumes and endpoint.body_name is None and annotation is not EMPTY:
+            endpoint.body_name = param.name
+            endpoint.body_annotation = annotation
+        elif param.default is inspect.Parameter.empty:
+            raise EndpointDefinitionError(
+                f"{name}: parameter {param.name!r} is not a route parameter "
+                f"({sorted(route_args) or 'none'}), a @consumes body or injected by a decorator"
+            )
+    endpoint.route_param_names = tuple(route_names)
+    endpoint.pass_all_route_params = accepts_any_keyword or set(route_names) == route_args
+
+    if meta.consumes and meta.consumes != "empty":
+        endpoint.check_content_type = content_type_check(meta.consumes)
+        if endpoint.body_name is not None:
+            endpoint.read_body = body_reader(meta.consumes, endpoint.body_annotation)
+
+    endpoint.response_model = response_model_of(hints)
+    endpoint.defaults = response_defaults(meta, endpoint.response_model)
+    endpoint.before_hooks, endpoint.after_hooks = map(tuple, controller_hooks(controller))
+
+    bound = as_async(func.__get__(controller, type(controller)))
+    if pass_request:
+
+        async def call_with_request(req: Request, kwargs: dict[str, Any]) -> Any:
+            return await bound(req, **kwargs)
+
+        endpoint.call = call_with_request
+    else:
+
+        async def call_without_request(req: Request, kwargs: dict[str, Any]) -> Any:
+            return await bound(**kwargs)
+
+        endpoint.call = call_without_request
+    return endpoint

@@ -1,0 +1,112 @@
+"""Exceptions that carry an HTTP status and are turned into error responses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..media_type import HttpStatus
+
+
+class BaseHttpException(Exception):
+    """An exception that maps to an HTTP response with ``status_code``."""
+
+    status_code: int = HttpStatus.INTERNAL_SERVER_ERROR
+    default_message: str = "Internal server error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        status_code: int | None = None,
+        status: str = "error",
+        data: Any = None,
+    ) -> None:
+        self.message = message if message is not None else self.default_message
+        if status_code is not None:
+            self.status_code = int(status_code)
+        self.status = status
+        self.data = data
+        super().__init__(self.message)
+
+    def to_body(self) -> dict[str, Any]:
+        """The JSON body the default handler sends for this exception."""
+        body: dict[str, Any] = {"status": self.status, "message": self.message}
+        if self.data is not None:
+            body["data"] = self.data
+        return body
+
+
+class CustomException(Exception):
+    """Base for application exceptions that an ExceptionHandler is expected to handle."""
+
+
+class BadRequest(BaseHttpException):
+    status_code = HttpStatus.BAD_REQUEST
+    default_message = "Bad request"
+
+
+class NotFound(BaseHttpException):
+    status_code = HttpStatus.NOT_FOUND
+    default_message = "Not found"
+
+
+class MethodNotAllowed(BaseHttpException):
+    """The path exists but not for this method; the response lists the allowed ones."""
+
+    status_code = HttpStatus.METHOD_NOT_ALLOWED
+    default_message = "Method not allowed"
+
+    def __init__(self, allowed_methods: Iterable[str] = (), message: str | None = None) -> None:
+        self.allowed_methods = sorted(set(allowed_methods))
+        super().__init__(message)
+
+
+class PayloadTooLarge(BaseHttpException):
+    status_code = HttpStatus.REQUEST_ENTITY_TOO_LARGE
+    default_message = "Request body too large"
+
+
+class UnsupportedMediaType(BaseHttpException):
+    status_code = HttpStatus.UNSUPPORTED_MEDIA_TYPE
+    default_message = "Unsupported media type"
+
+
+class AuthenticationException(BaseHttpException):
+    status_code = HttpStatus.UNAUTHORIZED
+    default_message = "Login required"
+
+
+class UnauthorizedException(BaseHttpException):
+    status_code = HttpStatus.FORBIDDEN
+    default_message = "Missing user role(s)"
+
+
+class AborterException(BaseHttpException):
+    """Raised by :func:`abort`; answered with a JSON body by default."""
+
+    status_code = HttpStatus.BAD_REQUEST
+
+
+class HtmlAborterException(BaseHttpException):
+    """Raised by :func:`html_abort`; answered by rendering ``template`` with ``data``."""
+
+    status_code = HttpStatus.BAD_REQUEST
+
+    def __init__(self, template: str, status_code: int = HttpStatus.BAD_REQUEST, data: Any = None):
+        self.template = template
+        super().__init__(message=template, status_code=status_code, data=data)
+
+
+def abort(
+    msg: str,
+    status_code: int = HttpStatus.BAD_REQUEST,
+    status: str = "error",
+    data: Any = None,
+) -> None:
+    """Stop the request now with a JSON error response (fail fast)."""
+    raise AborterException(message=msg, status_code=status_code, status=status, data=data)
+
+
+def html_abort(template: str, status_code: int = HttpStatus.BAD_REQUEST, data: Any = None) -> None:
+    """Stop the request now with a rendered HTML template as the response."""
+    raise HtmlAborterException(template, status_code=status_code, data=data)

@@ -1,0 +1,55 @@
+"""Finding the handler for an exception along its MRO: the app's handlers, then defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..request import Request
+from ..response import ResponseDefaults
+
+HandlerCall = Callable[[Request, BaseException], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerEntry:
+    """A compiled exception handler and the serializer of its ``-> Response[Model]``."""
+
+    call: HandlerCall
+    defaults: ResponseDefaults
+    name: str
+
+
+class ExceptionRegistry:
+    """Maps exception classes to handlers; lookups are cached per exception class."""
+
+    def __init__(self) -> None:
+        self._app_handlers: dict[type[BaseException], HandlerEntry] = {}
+        self._default_handlers: dict[type[BaseException], HandlerEntry] = {}
+        self._cache: dict[type[BaseException], HandlerEntry | None] = {}
+
+    def register(self, exc_type: type[BaseException], entry: HandlerEntry) -> None:
+        self._app_handlers[exc_type] = entry
+        self._cache.clear()
+
+    def register_default(self, exc_type: type[BaseException], entry: HandlerEntry) -> None:
+        self._default_handlers[exc_type] = entry
+        self._cache.clear()
+
+    def find(self, exc_type: type[BaseException]) -> HandlerEntry | None:
+        """The most specific app handler, else the most specific default, else None."""
+        try:
+            return self._cache[exc_type]
+        except KeyError:
+            pass
+        entry = None
+        for table in (self._app_handlers, self._default_handlers):
+            for klass in exc_type.__mro__:
+                entry = table.get(klass)
+                if entry is not None:
+                    break
+            if entry is not None:
+                break
+        self._cache[exc_type] = entry
+        return entry

@@ -1,0 +1,46 @@
+"""The extension protocol: an object with ``init_app(app)``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from .app import PyJolt
+
+
+@runtime_checkable
+class Extension(Protocol):
+    """Anything listed in EXTENSIONS: it configures itself from ``app.configs``."""
+
+    def init_app(self, app: PyJolt) -> None: ...
+
+
+class BaseExtension:
+    """Convenience base: a name, a config prefix and typed config lookups.
+
+    Register lifecycle hooks with ``app.add_on_startup`` / ``app.add_on_shutdown`` and
+    controllers with ``app.register_controller`` inside :meth:`init_app`.
+    """
+
+    name: str = "extension"
+
+    def __init__(self, variable_prefix: str = "") -> None:
+        self.variable_prefix = variable_prefix
+        self._app: PyJolt | None = None
+
+    @property
+    def app(self) -> PyJolt:
+        if self._app is None:
+            raise RuntimeError(
+                f"{type(self).__name__} is not initialised: add it to EXTENSIONS "
+                "or call init_app(app)"
+            )
+        return self._app
+
+    def init_app(self, app: PyJolt) -> None:
+        self._app = app
+        app.add_extension(self)
+
+    def get_conf(self, key: str, default: Any = None) -> Any:
+        """Read ``{variable_prefix}{key}`` from the app config."""
+        return self.app.configs.get(f"{self.variable_prefix}{key}", default)

@@ -1,0 +1,241 @@
+"""Request: a thin, lazy view over the ASGI scope; the body is read only when asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+import orjson
+from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.http import parse_cookie
+
+from .exceptions.http_exceptions import BadRequest, PayloadTooLarge
+from .forms import FormLimits, UploadedFile, parse_multipart, parse_urlencoded
+
+if TYPE_CHECKING:
+    from .app import PyJolt
+    from .response import Response
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+FORM_LIMITS = FormLimits()
+
+
+class ClientDisconnected(Exception):
+    """The client went away before its body was read."""
+
+
+def decode_json(body: bytes) -> Any:
+    """Parse JSON strictly (no NaN/Infinity, valid UTF-8), or raise a 400."""
+    if not body:
+        raise BadRequest("Request body is empty; expected JSON")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Malformed JSON body: {exc}") from None
+
+
+class Request:
+    """One HTTP request. Headers, cookies, query and body are parsed on first access."""
+
+    __slots__ = (
+        "_body",
+        "_cookies",
+        "_files",
+        "_form",
+        "_headers",
+        "_json",
+        "_query",
+        "_receive",
+        "_response",
+        "app",
+        "response_defaults",
+        "route_parameters",
+        "scope",
+        "state",
+        "user",
+    )
+
+    def __init__(self, scope: Scope, receive: Receive, app: PyJolt) -> None:
+        self.scope = scope
+        self._receive = receive
+        self.app = app
+        self.route_parameters: dict[str, Any] = {}
+        self.user: Any = None
+        self.state: dict[str, Any] = {}
+        self.response_defaults: Any = None
+        self._response: Response | None = None
+        self._body: bytes | None = None
+        self._json: Any = _UNSET
+        self._form: MultiDict[str, str] | None = None
+        self._files: MultiDict[str, UploadedFile] | None = None
+        self._headers: Headers | None = None
+        self._query: MultiDict[str, str] | None = None
+        self._cookies: MultiDict[str, str] | None = None
+
+    # --- request line -------------------------------------------------------------
+    @property
+    def method(self) -> str:
+        return str(self.scope["method"])
+
+    @property
+    def path(self) -> str:
+        return str(self.scope["path"])
+
+    @property
+    def query_string(self) -> str:
+        return bytes(self.scope.get("query_string", b"")).decode("latin-1")
+
+    @property
+    def scheme(self) -> str:
+        return str(self.scope.get("scheme", "http"))
+
+    @property
+    def client(self) -> tuple[str, int] | None:
+        client = self.scope.get("client")
+        return (client[0], client[1]) if client else None
+
+    @property
+    def host(self) -> str:
+        host = self.headers.get("host")
+        if host:
+            return host
+        server = self.scope.get("server")
+        return f"{server[0]}:{server[1]}" if server else "localhost"
+
+    @property
+    def url(self) -> str:
+        """The full URL the client asked for."""
+        root = self.scope.get("root_path", "")
+        query = f"?{self.query_string}" if self.query_string else ""
+        return f"{self.scheme}://{self.host}{root}{self.path}{query}"
+
+    # --- headers, query, cookies ---------------------------------------------------
+    @property
+    def headers(self) -> Headers:
+        """Case-insensitive request headers (``req.headers.get("content-type")``)."""
+        if self._headers is None:
+            self._headers = Headers(
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.scope["headers"]]
+            )
+        return self._headers
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def query_params(self) -> MultiDict[str, str]:
+        """Query parameters; ``[key]`` gives the first value, ``getlist(key)`` all of them."""
+        if self._query is None:
+            self._query = MultiDict(parse_qsl(self.query_string, keep_blank_values=True))
+        return self._query
+
+    @property
+    def cookies(self) -> MultiDict[str, str]:
+        if self._cookies is None:
+            self._cookies = parse_cookie(self.headers.get("cookie", ""))
+        return self._cookies
+
+    # --- response -------------------------------------------------------------------
+    @property
+    def response(self) -> Response:
+        """The response being built for this request (created on first use)."""
+        if self._response is None:
+            from .response import Response
+
+            self._response = Response(self.app, self, self.response_defaults)
+        return self._response
+
+    @property
+    def res(self) -> Response:
+        return self.response
+
+    def reset_response(self, defaults: Any = None) -> None:
+        """Drop the half-built response so an exception handler starts from a clean one."""
+        self.response_defaults = defaults
+        self._response = None
+
+    # --- body -------------------------------------------------------------------------
+    async def body(self) -> bytes:
+        """The raw body, read once, refused with 413 past ``MAX_BODY_SIZE``."""
+        if self._body is not None:
+            return self._body
+        limit = self.app.max_body_size
+        declared = self.headers.get("content-length")
+        if declared is not None:
+            try:
+                declared_size = int(declared)
+            except ValueError:
+                raise BadRequest("Invalid Content-Length header") from None
+            if declared_size > limit:
+                raise PayloadTooLarge(f"Request body larger than {limit} bytes")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnected()
+            chunk = message.get("body", b"")
+            if chunk:
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(f"Request body larger than {limit} bytes")
+                chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        self._body = b"".join(chunks)
+        return self._body
+
+    async def json(self) -> Any:
+        """The body parsed as JSON (400 when malformed)."""
+        if self._json is _UNSET:
+            self._json = decode_json(await self.body())
+        return self._json
+
+    async def text(self) -> str:
+        try:
+            return (await self.body()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("Request body is not valid UTF-8") from None
+
+    async def _parse_form(self) -> None:
+        content_type = self.content_type
+        body = await self.body()
+        if content_type.startswith("multipart/form-data"):
+            self._form, self._files = parse_multipart(body, content_type, FORM_LIMITS)
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            self._form, self._files = parse_urlencoded(body, FORM_LIMITS), MultiDict()
+        else:
+            self._form, self._files = MultiDict(), MultiDict()
+
+    async def form(self) -> MultiDict[str, str]:
+        """Form fields of a url-encoded or multipart body."""
+        if self._form is None:
+            await self._parse_form()
+        assert self._form is not None
+        return self._form
+
+    async def files(self) -> MultiDict[str, UploadedFile]:
+        """Uploaded files of a multipart body."""
+        if self._files is None:
+            await self._parse_form()
+        assert self._files is not None
+        return self._files
+
+    def close(self) -> None:
+        """Release spooled upload files."""
+        if self._files:
+            for upload in self._files.values():
+                upload.close()
+
+
+class _Unset:
+    __slots__ = ()
+
+
+_UNSET: Any = _Unset()

@@ -1,0 +1,308 @@
+"""Response: a builder that endpoints fill in (``req.response.json(...).status(201)``)."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from collections.abc import Generator
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
+from urllib.parse import quote, urlsplit
+
+from werkzeug.http import dump_cookie
+
+from .exceptions.http_exceptions import NotFound
+from .media_type import MediaType, content_type_header
+from .serialization import Serializer, dump_json
+
+if TYPE_CHECKING:
+    from .app import PyJolt
+    from .request import Request, Send
+
+T = TypeVar("T")
+
+FILE_CHUNK_SIZE = 64 * 1024
+STATUSES_WITHOUT_BODY = frozenset({204, 304}) | frozenset(range(100, 200))
+
+
+class InvalidHeaderError(ValueError):
+    """A header or cookie value would split the response (CR/LF) or is not latin-1."""
+
+
+class UnsafeRedirectError(ValueError):
+    """A redirect would leave the site or use a non-http(s) scheme."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseDefaults:
+    """What an endpoint's responses start with: its status, media type and serializer."""
+
+    status_code: int = 200
+    media_type: str = MediaType.APPLICATION_JSON
+    serialize: Serializer = dump_json
+
+
+DEFAULT_RESPONSE = ResponseDefaults()
+
+
+def check_header_text(name: str, value: str) -> None:
+    """Refuse CR/LF (response splitting) and characters HTTP headers cannot carry."""
+    for text in (name, value):
+        if "\r" in text or "\n" in text or "\x00" in text:
+            raise InvalidHeaderError(f"Header {name!r} contains a CR, LF or NUL character")
+        try:
+            text.encode("latin-1")
+        except UnicodeEncodeError:
+            raise InvalidHeaderError(f"Header {name!r} is not latin-1 encodable") from None
+
+
+class _PendingTemplate:
+    """What ``res.html(...)`` returns: awaitable, and still chainable before the await.
+
+    The SPEC writes ``await (res.html("t.html", ctx)).status(200)``; chained calls are
+    applied to the response at once and the template renders on ``await``.
+    """
+
+    __slots__ = ("_context", "_response", "_template")
+
+    def __init__(self, response: Response[Any], template: str, context: dict[str, Any]) -> None:
+        self._response = response
+        self._template = template
+        self._context = context
+
+    def status(self, status_code: int) -> _PendingTemplate:
+        self._response.status(status_code)
+        return self
+
+    def set_header(self, key: str, value: str) -> _PendingTemplate:
+        self._response.set_header(key, value)
+        return self
+
+    async def _render(self) -> Response[Any]:
+        response = self._response
+        text = await response.app.templates.render(self._template, self._context, response.request)
+        response.body = text.encode("utf-8")
+        response.data = _NO_DATA
+        response.media_type = MediaType.TEXT_HTML
+        return response
+
+    def __await__(self) -> Generator[Any, None, Response[Any]]:
+        return self._render().__await__()
+
+
+class _NoData:
+    __slots__ = ()
+
+
+_NO_DATA: Any = _NoData()
+
+
+class Response(Generic[T]):
+    """The HTTP response of one request. Builder methods return the response itself."""
+
+    __slots__ = (
+        "app",
+        "body",
+        "cookies",
+        "data",
+        "file_path",
+        "headers",
+        "media_type",
+        "request",
+        "serialize",
+        "status_code",
+    )
+
+    def __init__(
+        self, app: PyJolt, request: Request, defaults: ResponseDefaults | None = None
+    ) -> None:
+        defaults = defaults or DEFAULT_RESPONSE
+        self.app = app
+        self.request = request
+        self.status_code: int = defaults.status_code
+        self.media_type: str = defaults.media_type
+        self.serialize: Serializer = defaults.serialize
+        self.headers: dict[str, str] = {}
+        self.cookies: list[str] = []
+        self.body: bytes = b""
+        self.data: Any = _NO_DATA
+        self.file_path: str | None = None
+
+    # --- status and headers -----------------------------------------------------------
+    def status(self, status_code: int | HTTPStatus) -> Self:
+        """Set the status code."""
+        self.status_code = int(status_code)
+        return self
+
+    def set_header(self, key: str, value: str) -> Self:
+        """Set (replace) a response header; CR/LF in name or value raise InvalidHeaderError."""
+        value = str(value)
+        check_header_text(key, value)
+        if key.lower() == "content-type":
+            self.media_type = value
+        else:
+            self.headers[key.lower()] = value
+        return self
+
+    def set_cookie(
+        self,
+        cookie_name: str,
+        value: str,
+        max_age: int | None = None,
+        path: str = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        http_only: bool = True,
+        same_site: Literal["Lax", "Strict", "None"] | None = "Lax",
+    ) -> Self:
+        """Add a Set-Cookie header (HttpOnly and SameSite=Lax unless asked otherwise)."""
+        check_header_text(cookie_name, str(value))
+        if same_site == "None" and not secure:
+            raise InvalidHeaderError("SameSite=None cookies must also be secure=True")
+        self.cookies.append(
+            dump_cookie(
+                cookie_name,
+                str(value),
+                max_age=max_age,
+                path=path,
+                domain=domain,
+                secure=secure,
+                httponly=http_only,
+                samesite=same_site,
+            )
+        )
+        return self
+
+    def delete_cookie(self, cookie_name: str, path: str = "/", domain: str | None = None) -> Self:
+        """Tell the client to drop a cookie."""
+        self.cookies.append(
+            dump_cookie(cookie_name, "", max_age=0, expires=0, path=path, domain=domain)
+        )
+        return self
+
+    # --- bodies -------------------------------------------------------------------------
+    def json(self, data: Any) -> Self:
+        """Send ``data`` as JSON (through the endpoint's response model, if it has one)."""
+        self.data = data
+        if not self.media_type.endswith("json"):
+            self.media_type = MediaType.APPLICATION_JSON
+        return self
+
+    def text(self, text: str) -> Self:
+        """Send plain text."""
+        self.data = _NO_DATA
+        self.body = text.encode("utf-8")
+        self.media_type = MediaType.TEXT_PLAIN
+        return self
+
+    def no_content(self) -> Self:
+        """Answer 204 with an empty body."""
+        self.data = _NO_DATA
+        self.body = b""
+        self.status_code = HTTPStatus.NO_CONTENT
+        return self
+
+    def redirect(
+        self,
+        location: str,
+        status_code: int | HTTPStatus = HTTPStatus.SEE_OTHER,
+        allow_external: bool = False,
+    ) -> Self:
+        """Redirect the client (303 by default). Other hosts need ``allow_external=True``."""
+        parts = urlsplit(location)
+        if parts.scheme not in ("", "http", "https"):
+            raise UnsafeRedirectError(f"Refusing to redirect to scheme {parts.scheme!r}")
+        scheme_relative = location.startswith(("//", "/\\", "\\"))
+        leaves_site = scheme_relative or (bool(parts.netloc) and parts.netloc != self.request.host)
+        if leaves_site and not allow_external:
+            raise UnsafeRedirectError(
+                f"Refusing to redirect to another host ({location!r}); "
+                "pass allow_external=True if that is intended"
+            )
+        self.set_header("Location", location)
+        self.status_code = int(status_code)
+        self.media_type = MediaType.NO_CONTENT
+        self.data = _NO_DATA
+        self.body = b""
+        return self
+
+    def html_from_string(self, text: str, context: dict[str, Any] | None = None) -> Self:
+        """Render a Jinja2 template given as a string."""
+        rendered = self.app.templates.render_string(text, context or {}, self.request)
+        self.data = _NO_DATA
+        self.body = rendered.encode("utf-8")
+        self.media_type = MediaType.TEXT_HTML
+        return self
+
+    def html(self, template_path: str, context: dict[str, Any] | None = None) -> _PendingTemplate:
+        """Render a template file from TEMPLATES_DIR; await the result."""
+        return _PendingTemplate(self, template_path, context or {})
+
+    def send_file(
+        self,
+        body: str | os.PathLike[str] | bytes,
+        headers: dict[str, str] | None = None,
+        filename: str | None = None,
+        media_type: str | None = None,
+        as_attachment: bool = False,
+    ) -> Self:
+        """Send a file from disk (streamed) or bytes; headers are added as given."""
+        self.data = _NO_DATA
+        if isinstance(body, bytes):
+            self.body = body
+            self.media_type = media_type or MediaType.APPLICATION_OCTET_STREAM
+        else:
+            path = os.fspath(body)
+            if not os.path.isfile(path):
+                raise NotFound("File not found")
+            self.file_path = path
+            guessed = mimetypes.guess_type(filename or path)[0]
+            self.media_type = media_type or guessed or MediaType.APPLICATION_OCTET_STREAM
+        if filename or as_attachment:
+            name = filename or os.path.basename(self.file_path or "download")
+            kind = "attachment" if as_attachment else "inline"
+            self.set_header("Content-Disposition", f"{kind}; filename*=UTF-8''{quote(name)}")
+        for key, value in (headers or {}).items():
+            self.set_header(key, value)
+        return self
+
+    # --- sending ------------------------------------------------------------------------
+    def render_body(self) -> bytes:
+        """The final body bytes (serializing JSON data now)."""
+        if self.data is not _NO_DATA:
+            self.body = self.serialize(self.data)
+            self.data = _NO_DATA
+        return self.body
+
+    def header_list(self, content_length: int | None) -> list[tuple[bytes, bytes]]:
+        headers: list[tuple[bytes, bytes]] = []
+        if self.status_code not in STATUSES_WITHOUT_BODY:
+            if self.media_type != MediaType.NO_CONTENT:
+                headers.append((b"content-type", content_type_header(self.media_type).encode()))
+            if content_length is not None:
+                headers.append((b"content-length", str(content_length).encode()))
+        for key, value in self.headers.items():
+            headers.append((key.encode("latin-1"), value.encode("latin-1")))
+        for cookie in self.cookies:
+            headers.append((b"set-cookie", cookie.encode("latin-1")))
+        return headers
+
+    async def send_to(self, send: Send, head_only: bool = False) -> None:
+        """Write the response to the ASGI ``send`` channel."""
+        if self.file_path is not None:
+            from .file_sender import send_file_body
+
+            await send_file_body(self, send, head_only)
+            return
+        body = self.render_body()
+        if self.status_code in STATUSES_WITHOUT_BODY:
+            body = b""
+        await send(
+            {
+                "type": "http.response.start",
+                "status": self.status_code,
+                "headers": self.header_list(len(body)),
+            }
+        )
+        await send({"type": "http.response.body", "body": b"" if head_only else body})

@@ -1,0 +1,81 @@
+"""URL routing on werkzeug's Map, with a dictionary fast path for paths without arguments."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
+from werkzeug.exceptions import NotFound as WerkzeugNotFound
+from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
+
+from .exceptions.http_exceptions import MethodNotAllowed, NotFound
+from .exceptions.redirects import RoutingRedirect
+
+if TYPE_CHECKING:
+    from .controller.endpoint import Endpoint
+
+
+class UrlBuildError(LookupError):
+    """``url_for`` could not build a URL; the message names the endpoint and the problem."""
+
+
+class Router:
+    """Holds the rules; matches paths to Endpoints and builds URLs back."""
+
+    def __init__(self, strict_slashes: bool) -> None:
+        self.map = Map(strict_slashes=strict_slashes, redirect_defaults=False)
+        self.endpoints: dict[str, Endpoint] = {}
+        self.rules: list[tuple[str, str, str]] = []
+        self._static: dict[str, dict[str, Endpoint]] = {}
+        self._adapter: MapAdapter | None = None
+
+    def add(self, url: str, methods: list[str], name: str, endpoint: Endpoint) -> None:
+        """Register ``endpoint`` under ``name`` for ``url`` and ``methods``."""
+        rule = Rule(url, methods=methods, endpoint=name)
+        self.map.add(rule)
+        self.endpoints[name] = endpoint
+        for method in methods:
+            self.rules.append((method, url, name))
+        if not rule.arguments:
+            table = self._static.setdefault(url, {})
+            for method in rule.methods or ():
+                table[method] = endpoint
+        self._adapter = None
+
+    @property
+    def adapter(self) -> MapAdapter:
+        if self._adapter is None:
+            self._adapter = self.map.bind("localhost", url_scheme="http")
+        return self._adapter
+
+    def match(self, path: str, method: str) -> tuple[Endpoint, dict[str, Any]]:
+        """Return the endpoint and converted route arguments, or raise an HTTP exception."""
+        static = self._static.get(path)
+        if static is not None:
+            endpoint = static.get(method)
+            if endpoint is not None:
+                return endpoint, {}
+        try:
+            name, arguments = self.adapter.match(path, method)
+        except RequestRedirect as redirect:
+            parts = urlsplit(redirect.new_url)
+            location = parts.path + (f"?{parts.query}" if parts.query else "")
+            raise RoutingRedirect(location) from None
+        except WerkzeugMethodNotAllowed as exc:
+            raise MethodNotAllowed(exc.valid_methods or ()) from None
+        except WerkzeugNotFound:
+            raise NotFound(f"No route for {path}") from None
+        return self.endpoints[name], dict(arguments)
+
+    def url_for(self, name: str, **values: Any) -> str:
+        """Build the path of endpoint ``name``; extra values become the query string."""
+        if name not in self.endpoints:
+            known = ", ".join(sorted(self.endpoints)) or "none"
+            raise UrlBuildError(f"url_for({name!r}): no such endpoint. Known endpoints: {known}")
+        try:
+            return self.adapter.build(name, values)
+        except BuildError as exc:
+            missing = set(exc.suggested.arguments) - set(values) if exc.suggested else set()
+            detail = f"missing value(s) for {sorted(missing)}" if missing else str(exc)
+            raise UrlBuildError(f"url_for({name!r}): {detail}") from None
