@@ -6,10 +6,11 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 from pydantic import ValidationError
 
+from .app_cli import CliCommand
 from .config import BaseConfig, load_config
 from .controller.base import Controller
 from .controller.decorators import PATH_ATTR
@@ -30,9 +31,11 @@ from .exceptions.registry import ExceptionRegistry, HandlerEntry
 from .importing import load_import_string
 from .lifecycle import lifecycle_methods
 from .media_type import HttpStatus
+from .openapi import build_openapi_spec, register_openapi_controller
 from .request import ClientDisconnected, Receive, Request, Scope, Send
 from .response import Response, ResponseDefaults
 from .routing import Router
+from .static import static_controller
 from .templating import ContextProvider, Templates
 
 logger = logging.getLogger(__name__)
@@ -108,7 +111,9 @@ class PyJolt:
         self.exception_registry = ExceptionRegistry()
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
+        self.cli_commands: dict[str, CliCommand] = {}
         self._built = False
+        self._openapi_spec: tuple[Router, dict[str, Any]] | None = None
         self.templates = Templates(self)
         self._load_configured()
 
@@ -131,6 +136,8 @@ class PyJolt:
             self.register_controller(load_import_string(entry, "CONTROLLERS"), entry)
         for entry in self.configs.EXCEPTION_HANDLERS:
             self.register_exception_handler(load_import_string(entry, "EXCEPTION_HANDLERS"), entry)
+        self.register_controller(static_controller(self.configs.STATIC_URL))
+        register_openapi_controller(self)
 
     def register_controller(self, controller: type[Controller], entry: str | None = None) -> None:
         """Add a controller class (CONTROLLERS entries are added this way)."""
@@ -164,6 +171,28 @@ class PyJolt:
     def add_on_shutdown(self, hook: Hook) -> None:
         """Run ``hook()`` at shutdown, after the application's own ``@on_shutdown`` methods."""
         self._shutdown_hooks.append(hook)
+
+    def add_cli_command(self, name: str, callback: Callable[..., Any], help: str = "") -> None:
+        """Add a command to the app CLI (``app.run_cli()``); extensions call this in init_app.
+
+        The callback's parameters become the command's options (typer); see pyjolt.app_cli.
+        """
+        if name in self.cli_commands:
+            raise AppBuildError(
+                f"CLI command {name!r} is already registered; give the second extension "
+                "its own command prefix (e.g. Migrate(db, command_prefix='analytics-'))"
+            )
+        self.cli_commands[name] = CliCommand(name, callback, help)
+
+    def run_cli(self, argv: list[str] | None = None) -> NoReturn:
+        """Run the command named in ``argv`` (default ``sys.argv[1:]``) and exit with its code.
+
+        For a project's ``cli.py``: ``Application().run_cli()``. Never prompts; a failure
+        prints one line on stderr (the traceback only with ``--verbose``).
+        """
+        from .app_cli import run_app_cli
+
+        raise SystemExit(run_app_cli(self, argv))
 
     def global_context(self, provider: ContextProvider) -> ContextProvider:
         """Register a function whose dict is available in every template."""
@@ -228,6 +257,14 @@ class PyJolt:
             self.build()
         return self.router.url_for(endpoint, **values)
 
+    def openapi_spec(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 document of the registered controllers (built once per build)."""
+        if not self._built:
+            self.build()
+        if self._openapi_spec is None or self._openapi_spec[0] is not self.router:
+            self._openapi_spec = (self.router, build_openapi_spec(self))
+        return self._openapi_spec[1]
+
     # --- lifespan ---------------------------------------------------------------------
     async def startup(self) -> None:
         """Run extension hooks, then ``@on_startup`` methods, in registration order."""
@@ -284,7 +321,9 @@ class PyJolt:
         req = Request(scope, receive, self)
         method = scope["method"]
         try:
-            endpoint, req.route_parameters = self.router.match(scope["path"], method)
+            endpoint, req.route_parameters = self.router.match(
+                scope["path"], method, req.query_string
+            )
             response = await endpoint.handle(req)
             response.render_body()
         except ClientDisconnected:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 TEN_MIB = 10 * 1024 * 1024
 
@@ -21,13 +21,24 @@ class _ConfigMeta(_SettingsMeta):
     """Accept upper-case settings written without a type annotation.
 
     The SPEC's examples write ``TASK_MANAGER_JOB_STORES = {...}``; plain pydantic refuses
-    un-annotated attributes, so they are treated as ``Any`` here.
+    un-annotated attributes. An un-annotated override of an inherited key (``DEBUG =
+    False``) keeps the inherited type and constraints, so ``DEBUG=false`` from the
+    environment is still a bool; a plain scalar takes its value's type; anything else is
+    ``Any`` and kept as the very object given (pydantic would deep-copy it, which fails
+    for objects holding locks or connections, such as job stores).
     """
 
     def __new__(
         mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kw: Any
     ) -> Any:
         annotations = namespace.setdefault("__annotations__", {})
+        inherited: dict[str, Any] = {}
+        for base in reversed(bases):
+            for key, info in getattr(base, "__pydantic_fields__", {}).items():
+                annotation = info.annotation
+                inherited[key] = (
+                    Annotated[(annotation, *info.metadata)] if info.metadata else annotation
+                )
         for key, value in list(namespace.items()):
             if (
                 key.isupper()
@@ -35,7 +46,14 @@ class _ConfigMeta(_SettingsMeta):
                 and key not in annotations
                 and not isinstance(value, (staticmethod, classmethod, property))
             ):
-                annotations[key] = Any
+                if key in inherited:
+                    annotations[key] = inherited[key]
+                elif type(value) in (bool, int, float, str):
+                    annotations[key] = type(value)
+                else:
+                    annotations[key] = Any
+                if annotations[key] is Any:
+                    namespace[key] = Field(default_factory=lambda value=value: value)
         return super().__new__(mcs, name, bases, namespace, **kw)
 
 
@@ -73,6 +91,13 @@ class BaseConfig(BaseSettings, metaclass=_ConfigMeta):
     OPEN_API: bool = True
     OPEN_API_URL: str = "/openapi"
     OPEN_API_DESCRIPTION: str = "Simple API"
+    OPEN_API_IN_PRODUCTION: bool = Field(
+        default=False, description="Serve specs.json and /docs when DEBUG is off too"
+    )
+    OPEN_API_SWAGGER_URL: str = Field(
+        default="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
+        description="Where the docs page loads Swagger UI from without swagger-ui-bundle",
+    )
     MAX_BODY_SIZE: int = Field(default=TEN_MIB, gt=0, description="Largest accepted body, bytes")
     CONTROLLERS: list[str] = Field(default_factory=list)
     EXTENSIONS: list[str] = Field(default_factory=list)
@@ -113,6 +138,10 @@ def load_config(source: type[BaseConfig] | BaseConfig | dict[str, Any] | None) -
     except ValidationError as exc:
         name = source.__name__ if isinstance(source, type) else "config"
         raise ConfigError(describe_validation_error(name, exc)) from None
+    except SettingsError as exc:  # an environment value that is not valid JSON for a list
+        name = source.__name__ if isinstance(source, type) else "config"
+        cause = f" ({exc.__cause__})" if exc.__cause__ else ""
+        raise ConfigError(f"Invalid configuration in {name}: {exc}{cause}") from None
     raise ConfigError(
         f"configs must be a BaseConfig subclass, instance or dict, got {type(source).__name__}"
     )

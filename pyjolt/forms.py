@@ -13,7 +13,7 @@ from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 from python_multipart.exceptions import MultipartParseError
-from python_multipart.multipart import MultipartParser, parse_options_header
+from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 from werkzeug.datastructures import MultiDict
 
 from .exceptions.http_exceptions import BadRequest
@@ -98,7 +98,9 @@ def parse_urlencoded(body: bytes, limits: FormLimits) -> MultiDict[str, str]:
     """Parse an ``application/x-www-form-urlencoded`` body."""
     try:
         text = body.decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=limits.max_fields)
+        pairs = parse_qsl(
+            text, keep_blank_values=True, max_num_fields=limits.max_fields, errors="strict"
+        )
     except UnicodeDecodeError:
         raise BadRequest("Form body is not valid UTF-8") from None
     except ValueError:
@@ -205,4 +207,6 @@ def parse_multipart(
         parser.finalize()
     except MultipartParseError as exc:
         raise BadRequest(f"Malformed multipart body: {exc}") from None
+    if parser.state != MultipartState.END:  # finalize() accepts a truncated body silently
+        raise BadRequest("Malformed multipart body: it ends before the closing boundary")
     return collector.fields, collector.files

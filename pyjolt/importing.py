@@ -28,7 +28,9 @@ def load_import_string(entry: str, setting: str) -> Any:
     try:
         target: Any = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
+        # Only the module itself (or a parent package) missing means "not found"; a
+        # missing dependency of 'redis_cache' such as 'redis' is an import failure.
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
             raise ImportStringError(
                 f"{setting} entry {entry!r}: module {module_name!r} could not be found ({exc})"
             ) from exc

@@ -168,9 +168,13 @@ class Request:
         limit = self.app.max_body_size
         declared = self.headers.get("content-length")
         if declared is not None:
+            # RFC 9110: 1*DIGIT. int() would also take "-1", "+5" and "1_0".
+            declared = declared.strip()
+            if not (declared.isascii() and declared.isdigit()):
+                raise BadRequest("Invalid Content-Length header")
             try:
                 declared_size = int(declared)
-            except ValueError:
+            except ValueError:  # more digits than int() converts
                 raise BadRequest("Invalid Content-Length header") from None
             if declared_size > limit:
                 raise PayloadTooLarge(f"Request body larger than {limit} bytes")

@@ -57,6 +57,15 @@ def check_header_text(name: str, value: str) -> None:
             raise InvalidHeaderError(f"Header {name!r} is not latin-1 encodable") from None
 
 
+def check_cookie_text(cookie_name: str, *attributes: str | None) -> None:
+    """Refuse CR/LF/NUL in a cookie's name, value, path or domain (response splitting).
+
+    werkzeug's ``dump_cookie`` writes the domain (and the name) as given.
+    """
+    for text in attributes:
+        check_header_text(cookie_name, text or "")
+
+
 class _PendingTemplate:
     """What ``res.html(...)`` returns: awaitable, and still chainable before the await.
 
@@ -107,6 +116,7 @@ class Response(Generic[T]):
         "cookies",
         "data",
         "file_path",
+        "file_range",
         "headers",
         "media_type",
         "request",
@@ -128,6 +138,8 @@ class Response(Generic[T]):
         self.body: bytes = b""
         self.data: Any = _NO_DATA
         self.file_path: str | None = None
+        #: ``(start, stop)`` bytes of ``file_path`` to send (stop exclusive); None: all.
+        self.file_range: tuple[int, int] | None = None
 
     # --- status and headers -----------------------------------------------------------
     def status(self, status_code: int | HTTPStatus) -> Self:
@@ -157,7 +169,7 @@ class Response(Generic[T]):
         same_site: Literal["Lax", "Strict", "None"] | None = "Lax",
     ) -> Self:
         """Add a Set-Cookie header (HttpOnly and SameSite=Lax unless asked otherwise)."""
-        check_header_text(cookie_name, str(value))
+        check_cookie_text(cookie_name, str(value), path, domain)
         if same_site == "None" and not secure:
             raise InvalidHeaderError("SameSite=None cookies must also be secure=True")
         self.cookies.append(
@@ -176,6 +188,7 @@ class Response(Generic[T]):
 
     def delete_cookie(self, cookie_name: str, path: str = "/", domain: str | None = None) -> Self:
         """Tell the client to drop a cookie."""
+        check_cookie_text(cookie_name, path, domain)
         self.cookies.append(
             dump_cookie(cookie_name, "", max_age=0, expires=0, path=path, domain=domain)
         )
@@ -214,7 +227,11 @@ class Response(Generic[T]):
         if parts.scheme not in ("", "http", "https"):
             raise UnsafeRedirectError(f"Refusing to redirect to scheme {parts.scheme!r}")
         scheme_relative = location.startswith(("//", "/\\", "\\"))
-        leaves_site = scheme_relative or (bool(parts.netloc) and parts.netloc != self.request.host)
+        # "https:evil.com" names no host, yet a browser on an http page reads it as
+        # https://evil.com: a scheme without a host counts as leaving the site.
+        hostless_absolute = bool(parts.scheme) and not parts.netloc
+        other_host = bool(parts.netloc) and parts.netloc != self.request.host
+        leaves_site = scheme_relative or hostless_absolute or other_host
         if leaves_site and not allow_external:
             raise UnsafeRedirectError(
                 f"Refusing to redirect to another host ({location!r}); "

@@ -49,15 +49,20 @@ class Router:
             self._adapter = self.map.bind("localhost", url_scheme="http")
         return self._adapter
 
-    def match(self, path: str, method: str) -> tuple[Endpoint, dict[str, Any]]:
-        """Return the endpoint and converted route arguments, or raise an HTTP exception."""
+    def match(
+        self, path: str, method: str, query_string: str = ""
+    ) -> tuple[Endpoint, dict[str, Any]]:
+        """Return the endpoint and converted route arguments, or raise an HTTP exception.
+
+        ``query_string`` is kept on the trailing-slash redirect, as werkzeug/Flask do.
+        """
         static = self._static.get(path)
         if static is not None:
             endpoint = static.get(method)
             if endpoint is not None:
                 return endpoint, {}
         try:
-            name, arguments = self.adapter.match(path, method)
+            name, arguments = self.adapter.match(path, method, query_args=query_string)
         except RequestRedirect as redirect:
             parts = urlsplit(redirect.new_url)
             location = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -79,3 +84,6 @@ class Router:
             missing = set(exc.suggested.arguments) - set(values) if exc.suggested else set()
             detail = f"missing value(s) for {sorted(missing)}" if missing else str(exc)
             raise UrlBuildError(f"url_for({name!r}): {detail}") from None
+        except (ValueError, TypeError) as exc:  # a converter refused a value: int('abc')
+            given = ", ".join(f"{key}={value!r}" for key, value in values.items())
+            raise UrlBuildError(f"url_for({name!r}): invalid value in {given}: {exc}") from None

@@ -1,4 +1,4 @@
-"""Finding the handler for an exception along its MRO: the app's handlers, then defaults."""
+"""Finding the handler for an exception along its MRO; the app's handlers win ties."""
 
 from __future__ import annotations
 
@@ -38,17 +38,19 @@ class ExceptionRegistry:
         self._cache.clear()
 
     def find(self, exc_type: type[BaseException]) -> HandlerEntry | None:
-        """The most specific app handler, else the most specific default, else None."""
+        """The handler registered for the most specific class in the exception's MRO.
+
+        At each class the app's handler wins over the default, so ``@handles(NotFound)``
+        replaces the 404 answer, while a catch-all ``@handles(Exception)`` replaces only
+        what no more specific handler (the app's or a default) answers: the generic 500.
+        """
         try:
             return self._cache[exc_type]
         except KeyError:
             pass
         entry = None
-        for table in (self._app_handlers, self._default_handlers):
-            for klass in exc_type.__mro__:
-                entry = table.get(klass)
-                if entry is not None:
-                    break
+        for klass in exc_type.__mro__:
+            entry = self._app_handlers.get(klass) or self._default_handlers.get(klass)
             if entry is not None:
                 break
         self._cache[exc_type] = entry

@@ -1,0 +1,41 @@
+"""Shared fixtures: build a small app from controller classes and drive it in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pyjolt import BaseConfig, PyJolt
+from pyjolt.controller import Controller
+from pyjolt.exceptions import ExceptionHandler
+
+AppFactory = Callable[..., PyJolt]
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> AppFactory:
+    """``make_app(UsersApi, handlers=[MyHandler], DEBUG=True)`` -> a built PyJolt app.
+
+    The app's BASE_PATH is a fresh temporary folder (templates/ and static/ live there);
+    DEBUG is off unless asked, so unhandled errors answer 500 like production.
+    """
+
+    def factory(
+        *controllers: type[Controller],
+        handlers: tuple[type[ExceptionHandler], ...] | list[type[ExceptionHandler]] = (),
+        app_class: type[PyJolt] = PyJolt,
+        **settings: Any,
+    ) -> PyJolt:
+        config = BaseConfig(**{"DEBUG": False, "BASE_PATH": str(tmp_path), **settings})
+        application = app_class(config)
+        for controller in controllers:
+            application.register_controller(controller)
+        for handler in handlers:
+            application.register_exception_handler(handler)
+        application.build()
+        return application
+
+    return factory
