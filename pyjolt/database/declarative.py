@@ -1,0 +1,70 @@
+"""Declarative bases for models, one per database, with ``Model.query(session)``.
+
+A base's ``__db_name__`` ties its models to the SqlDatabase of the same ``db_name``;
+each base has its own MetaData, so Alembic autogenerate for one database never sees the
+tables of another.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+from .query import AsyncQuery
+
+M = TypeVar("M")
+
+DEFAULT_DB_NAME = "db"
+
+#: Constraint names Alembic can refer to later (SQLite's batch mode needs named ones).
+NAMING_CONVENTION: dict[str, str] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class AsyncQueryMixin:
+    """Gives a model class ``query(session)``; mixed into every base made here.
+
+    Write ``class Base(AsyncQueryMixin, DeclarativeBase): __db_name__ = "db"`` instead of
+    calling :func:`create_declarative_base` when a type checker should see the base.
+    """
+
+    __db_name__: str = DEFAULT_DB_NAME
+
+    @classmethod
+    def query(cls: type[M], session: AsyncSession) -> AsyncQuery[M]:
+        """A query builder for this model running on ``session``."""
+        return AsyncQuery(session, cls)
+
+
+def create_declarative_base(name: str = DEFAULT_DB_NAME) -> Any:
+    """A new declarative base for the models of the database called ``name``.
+
+    Call it once per database and derive every model of that database from the result.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"create_declarative_base(name): expected a database name, got {name!r}")
+    namespace = {
+        "__db_name__": name,
+        "__doc__": f"Declarative base of the models of database {name!r}.",
+        "metadata": MetaData(naming_convention=NAMING_CONVENTION),
+    }
+    return type("Base", (AsyncQueryMixin, DeclarativeBase), namespace)
+
+
+#: The spelling of the reference description, kept working.
+create_declerative_base = create_declarative_base
+
+
+def database_name_of(model: Any) -> str | None:
+    """The ``__db_name__`` of a mapped model class, or None for anything else."""
+    if not isinstance(model, type) or not hasattr(model, "__table__"):
+        return None
+    name = getattr(model, "__db_name__", DEFAULT_DB_NAME)
+    return name if isinstance(name, str) else None

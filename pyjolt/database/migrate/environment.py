@@ -1,0 +1,127 @@
+"""What a migration folder's ``env.py`` runs: Alembic's online/offline environment.
+
+Migrate puts a :class:`MigrationSettings` into the Alembic config's ``attributes``; the
+generated ``env.py`` only calls :func:`run_migrations`, so fixes here reach existing
+projects. Without ``ALEMBIC_DATABASE_URI_SYNC`` the app's async engine URL is used
+through ``connection.run_sync`` (Alembic's async recipe).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import MetaData, create_engine, pool
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from ..connection import connection_failure, settle_after_failed_connect
+from ..errors import MigrationError
+
+T = TypeVar("T")
+
+SETTINGS_KEY = "pyjolt_migration_settings"
+
+
+@dataclass(frozen=True)
+class MigrationSettings:
+    """Everything env.py needs about one database, handed over by Migrate."""
+
+    db_name: str
+    url: URL
+    url_key: str
+    is_async: bool
+    target_metadata: list[MetaData]
+    skip_empty_revisions: bool = False
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run ``coroutine`` to completion from sync code, even inside a running event loop.
+
+    Alembic's commands are synchronous; when they are called from async code (a test, a
+    startup hook) ``asyncio.run`` would refuse, so the coroutine gets its own thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+def skip_empty_revision(context: Any, revision: Any, directives: list[Any]) -> None:
+    """Write no migration file when autogenerate found nothing to change."""
+    if directives and all(ops.is_empty() for ops in directives[0].upgrade_ops_list):
+        directives[:] = []
+
+
+def run_migrations(context: Any, **configure_options: Any) -> None:
+    """Run the migration environment; ``configure_options`` go to ``context.configure``.
+
+    Use them in env.py for autogenerate tweaks, e.g. ``include_object=...`` or
+    ``compare_server_default=True``.
+    """
+    settings = context.config.attributes.get(SETTINGS_KEY)
+    if not isinstance(settings, MigrationSettings):
+        raise MigrationError(
+            "this env.py runs through PyJolt's Migrate extension: use 'python cli.py "
+            "db-upgrade' (and the other db-* commands) instead of the alembic command"
+        )
+    options: dict[str, Any] = {"target_metadata": settings.target_metadata or None}
+    if settings.skip_empty_revisions:
+        options["process_revision_directives"] = skip_empty_revision
+    options.update(configure_options)
+
+    if context.is_offline_mode():
+        context.configure(
+            url=settings.url.render_as_string(hide_password=False),
+            literal_binds=True,
+            dialect_opts={"paramstyle": "named"},
+            **options,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    elif settings.is_async:
+        run_coroutine(_run_async(context, settings, options))
+    else:
+        _run_sync(context, settings, options)
+
+
+def _run_on_connection(connection: Connection, context: Any, options: dict[str, Any]) -> None:
+    # SQLite cannot ALTER most things; batch mode recreates the table instead.
+    options = {"render_as_batch": connection.dialect.name == "sqlite", **options}
+    context.configure(connection=connection, **options)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+    engine = create_engine(settings.url, poolclass=pool.NullPool)
+    try:
+        try:
+            connection = engine.connect()
+        except Exception as exc:
+            raise connection_failure(settings.url_key, settings.url, exc) from exc
+        with connection:
+            _run_on_connection(connection, context, options)
+    finally:
+        engine.dispose()
+
+
+async def _run_async(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+    engine = create_async_engine(settings.url, poolclass=pool.NullPool)
+    try:
+        try:
+            connection = await engine.connect()
+        except Exception as exc:
+            await settle_after_failed_connect(settings.url)
+            raise connection_failure(settings.url_key, settings.url, exc) from exc
+        try:
+            await connection.run_sync(_run_on_connection, context, options)
+        finally:
+            await connection.close()
+    finally:
+        await engine.dispose()

@@ -1,0 +1,13 @@
+"""Alembic environment of this migration folder, written by PyJolt's ``db-init``.
+
+Run migrations with ``python cli.py db-upgrade`` (and the other ``db-*`` commands):
+Migrate hands the database URL and the models' metadata to this script. Keyword
+arguments given to ``run_migrations`` go to Alembic's ``context.configure``, e.g.
+``run_migrations(context, compare_server_default=True)``.
+"""
+
+from alembic import context
+
+from pyjolt.database.migrate.environment import run_migrations
+
+run_migrations(context)

@@ -1,0 +1,188 @@
+"""AsyncQuery: a chainable query builder over ``select(Model)`` that runs on an AsyncSession.
+
+Builder methods return a new AsyncQuery (the original is untouched), so a base query can
+be shared and refined; the awaitable methods (``all``, ``first``, ``one``, ``count``,
+``paginate``) execute it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Generic, TypedDict, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from .errors import InvalidPaginationError
+
+T = TypeVar("T")
+
+DEFAULT_MAX_PER_PAGE = 100
+#: Key in ``session.info`` where SqlDatabase puts ``{prefix}DATABASE_MAX_PER_PAGE``.
+MAX_PER_PAGE_INFO_KEY = "pyjolt_max_per_page"
+
+
+class Page(TypedDict, Generic[T]):
+    """What ``paginate()`` returns: a plain dict with these keys."""
+
+    items: list[T]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    has_next: bool
+    has_prev: bool
+
+
+def _as_int(parameter: str, value: object) -> int:
+    """Accept ints and integer strings (query parameters arrive as text)."""
+    if isinstance(value, bool):
+        raise InvalidPaginationError(parameter, value, f"{parameter} must be an integer, got bool")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise InvalidPaginationError(parameter, value, f"{parameter} must be an integer, got {value!r}")
+
+
+class AsyncQuery(Generic[T]):
+    """``await User.query(session).filter_by(active=True).order_by(User.id).all()``."""
+
+    __slots__ = ("model", "session", "statement")
+
+    def __init__(
+        self, session: AsyncSession, model: type[T], statement: Select[Any] | None = None
+    ) -> None:
+        if not isinstance(session, AsyncSession):
+            raise TypeError(
+                f"{model.__name__}.query(session) needs an AsyncSession, got "
+                f"{type(session).__name__}; use db.session(), db.create_session() "
+                "or @db.managed_session"
+            )
+        self.session = session
+        self.model = model
+        self.statement: Select[Any] = statement if statement is not None else select(model)
+
+    def _with(self, statement: Select[Any]) -> AsyncQuery[T]:
+        return AsyncQuery(self.session, self.model, statement)
+
+    def _column(self, column: Any) -> Any:
+        """A column expression, or the model attribute named by a string."""
+        if isinstance(column, str):
+            try:
+                return getattr(self.model, column)
+            except AttributeError:
+                raise AttributeError(
+                    f"{self.model.__name__} has no column or attribute {column!r}"
+                ) from None
+        return column
+
+    # --- builders -------------------------------------------------------------------
+    def where(self, *conditions: Any) -> AsyncQuery[T]:
+        """Add WHERE conditions, joined with AND (same as :meth:`filter`)."""
+        return self._with(self.statement.where(*conditions))
+
+    def filter(self, *conditions: Any) -> AsyncQuery[T]:
+        """Add WHERE conditions, joined with AND."""
+        return self._with(self.statement.where(*conditions))
+
+    def filter_by(self, **values: Any) -> AsyncQuery[T]:
+        """Add ``column == value`` conditions by keyword: ``filter_by(email="a@b.c")``."""
+        return self._with(self.statement.filter_by(**values))
+
+    def join(
+        self, target: Any, onclause: Any = None, *, isouter: bool = False, full: bool = False
+    ) -> AsyncQuery[T]:
+        """JOIN another model (the ON clause follows the foreign key unless given)."""
+        return self._with(self.statement.join(target, onclause, isouter=isouter, full=full))
+
+    def options(self, *options: Any) -> AsyncQuery[T]:
+        """Loader options, e.g. ``selectinload(User.posts)`` (lazy loading fails in async)."""
+        return self._with(self.statement.options(*options))
+
+    def limit(self, num: int | None) -> AsyncQuery[T]:
+        """Return at most ``num`` rows (``None`` removes the limit)."""
+        return self._with(self.statement.limit(num))
+
+    def offset(self, num: int | None) -> AsyncQuery[T]:
+        """Skip the first ``num`` rows."""
+        return self._with(self.statement.offset(num))
+
+    def order_by(self, *columns: Any) -> AsyncQuery[T]:
+        """Sort by columns; strings name model attributes, ``User.name.desc()`` works too."""
+        return self._with(self.statement.order_by(*(self._column(c) for c in columns)))
+
+    def like(self, column: Any, pattern: str, escape: str | None = None) -> AsyncQuery[T]:
+        """Keep rows where ``column LIKE pattern`` (case-sensitivity is the database's)."""
+        return self.where(self._column(column).like(pattern, escape=escape))
+
+    def ilike(self, column: Any, pattern: str, escape: str | None = None) -> AsyncQuery[T]:
+        """Keep rows where ``column`` matches ``pattern`` ignoring case."""
+        return self.where(self._column(column).ilike(pattern, escape=escape))
+
+    # --- execution ------------------------------------------------------------------
+    async def all(self) -> list[T]:
+        """Every matching row."""
+        result = await self.session.scalars(self.statement)
+        return list(result.all())
+
+    async def first(self) -> T | None:
+        """The first matching row, or None (adds LIMIT 1)."""
+        result = await self.session.scalars(self.statement.limit(1))
+        return result.first()
+
+    async def one(self) -> T:
+        """Exactly one row; raises NoResultFound or MultipleResultsFound otherwise."""
+        result = await self.session.scalars(self.statement)
+        return result.one()
+
+    async def count(self) -> int:
+        """Number of rows the query returns (its limit and offset apply)."""
+        counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
+        return int((await self.session.scalar(counted)) or 0)
+
+    async def paginate(
+        self, page: int | str = 1, per_page: int | str = 10, *, max_per_page: int | None = None
+    ) -> Page[T]:
+        """One page of results with the totals needed to render page links.
+
+        ``page`` and ``per_page`` must be at least 1 and ``per_page`` at most
+        ``max_per_page`` (argument, else the database's ``DATABASE_MAX_PER_PAGE``, else
+        100); anything else raises :class:`InvalidPaginationError` (a ValueError).
+        """
+        page_number = _as_int("page", page)
+        size = _as_int("per_page", per_page)
+        limit = self._max_per_page(max_per_page)
+        if page_number < 1:
+            raise InvalidPaginationError("page", page, f"page must be 1 or more, got {page_number}")
+        if not 1 <= size <= limit:
+            raise InvalidPaginationError(
+                "per_page", per_page, f"per_page must be between 1 and {limit}, got {size}"
+            )
+        unpaged = self.statement.limit(None).offset(None)
+        counted = select(func.count()).select_from(unpaged.order_by(None).subquery())
+        total = int((await self.session.scalar(counted)) or 0)
+        rows = await self.session.scalars(unpaged.limit(size).offset((page_number - 1) * size))
+        pages = math.ceil(total / size)
+        return Page(
+            items=list(rows.all()),
+            total=total,
+            page=page_number,
+            pages=pages,
+            per_page=size,
+            has_next=page_number < pages,
+            has_prev=page_number > 1,
+        )
+
+    def _max_per_page(self, explicit: int | None) -> int:
+        if explicit is not None:
+            return _as_int("max_per_page", explicit)
+        configured = self.session.info.get(MAX_PER_PAGE_INFO_KEY)
+        return int(configured) if configured is not None else DEFAULT_MAX_PER_PAGE
+
+    def __repr__(self) -> str:
+        return f"<AsyncQuery {self.model.__name__}: {self.statement}>"
