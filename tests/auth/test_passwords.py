@@ -1,0 +1,112 @@
+"""Password hashing: bcrypt, off the event loop, never truncating long passwords."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from pyjolt import Request, Response
+from pyjolt.auth import MAX_PASSWORD_BYTES, Authentication, PasswordTooLongError
+from pyjolt.controller import Controller, consumes, path, post
+from pyjolt.media_type import MediaType
+from pyjolt.testing import PyJoltTestClient
+
+SECRET = "password-test-secret-key-long-enough-0123456789"
+HERE = __name__
+
+
+class PasswordAuth(Authentication):
+    async def user_loader(self, req: Request) -> Any:
+        return None
+
+
+auth = PasswordAuth()
+
+
+@path("/api")
+class RegisterApi(Controller):
+    @post("/register")
+    @consumes(MediaType.APPLICATION_JSON)
+    async def register(self, req: Request, data: dict[str, str]) -> Response:
+        hashed = await auth.create_password_hash_async(data["password"])
+        return req.response.json({"hash": hashed}).status(201)
+
+
+@pytest.fixture
+def application(make_app: Any) -> Any:
+    return make_app(
+        RegisterApi,
+        SECRET_KEY=SECRET,
+        EXTENSIONS=[f"{HERE}:auth"],
+        AUTHENTICATION_BCRYPT_ROUNDS=4,
+    )
+
+
+def test_hash_and_check(application):
+    hashed = auth.create_password_hash("correct horse")
+    assert hashed.startswith("$2b$04$")  # AUTHENTICATION_BCRYPT_ROUNDS is used
+    assert auth.check_password_hash("correct horse", hashed) is True
+    assert auth.check_password_hash("wrong horse", hashed) is False
+
+
+async def test_async_hash_and_check(application):
+    hashed = await auth.create_password_hash_async("correct horse")
+    assert await auth.check_password_hash_async("correct horse", hashed) is True
+    assert await auth.check_password_hash_async("Correct horse", hashed) is False
+
+
+def test_password_of_exactly_72_bytes_is_accepted(application):
+    password = "p" * MAX_PASSWORD_BYTES
+    assert auth.check_password_hash(password, auth.create_password_hash(password))
+
+
+@pytest.mark.parametrize("password", ["p" * 73, "€" * 25])  # 73 and 75 bytes in UTF-8
+def test_password_over_72_bytes_is_refused(application, password):
+    with pytest.raises(PasswordTooLongError, match="at most 72 bytes"):
+        auth.create_password_hash(password)
+
+
+def test_long_passwords_sharing_a_prefix_never_match(application):
+    stored = auth.create_password_hash("p" * 72)
+    with pytest.raises(PasswordTooLongError):
+        auth.check_password_hash("p" * 72 + "anything", stored)
+
+
+async def test_async_check_refuses_long_password(application):
+    stored = await auth.create_password_hash_async("short")
+    with pytest.raises(PasswordTooLongError):
+        await auth.check_password_hash_async("x" * 100, stored)
+
+
+def test_malformed_stored_hash_is_a_clear_error(application):
+    with pytest.raises(ValueError, match="not a bcrypt hash"):
+        auth.check_password_hash("pw", "plain-text-password")
+
+
+async def test_long_password_through_an_endpoint_answers_400(application):
+    async with PyJoltTestClient(application) as client:
+        ok = await client.post("/api/register", json={"password": "fine"})
+        too_long = await client.post("/api/register", json={"password": "x" * 100})
+    assert ok.status_code == 201
+    assert too_long.status_code == 400
+    assert "72 bytes" in too_long.json()["message"]
+
+
+async def test_async_hashing_does_not_block_the_event_loop(make_app):
+    make_app(SECRET_KEY=SECRET, EXTENSIONS=[f"{HERE}:auth"], AUTHENTICATION_BCRYPT_ROUNDS=12)
+    ticks = 0
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    ticking = asyncio.create_task(ticker())
+    await auth.create_password_hash_async("slow hash")
+    done.set()
+    await ticking
+    assert ticks > 5
