@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install test lint typecheck pytest demo clean
+.PHONY: install test lint typecheck pytest demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { \
@@ -32,8 +32,28 @@ pytest: install
 
 test: lint typecheck pytest
 
+DEMO_DIR ?= .demo
+
+# Scaffold a fresh demo project (SQLite) with the generator, migrate it, serve it.
 demo: install
-	$(BIN)/uvicorn app:Application --factory --app-dir examples/hello --host $(HOST) --port $(PORT)
+	rm -rf $(DEMO_DIR)/demo
+	mkdir -p $(DEMO_DIR)
+	cd $(DEMO_DIR) && $(abspath $(BIN))/pyjolt new-project demo --defaults --force
+	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/pyjolt db upgrade
+	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/uvicorn app:Application --factory --host $(HOST) --port $(PORT)
+
+BENCH_VENV := benchmarks/.venv
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed: benchmarks/requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . -r benchmarks/requirements.txt
+	touch $@
+
+bench: $(BENCH_VENV)/.installed
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(DEMO_DIR)

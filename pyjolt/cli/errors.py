@@ -1,0 +1,43 @@
+"""The CLI's error classes; each carries the exit code of the DESIGN's contract.
+
+0 done (or nothing to do), 1 error, 2 bad usage, 3 conflicts remain, 4 ``--check``
+found changes. Commands raise these; :func:`pyjolt.cli.main.main` prints the message
+(and the hint) without a traceback unless ``--verbose`` is given.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_CONFLICT = 3
+EXIT_CHECK_FAILED = 4
+
+
+class CliError(Exception):
+    """A failure the user can act on; the message names the thing and the fix."""
+
+    exit_code: int = EXIT_ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(CliError):
+    """Bad arguments: an invalid name, an unknown option value, a missing answer."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConflictError(CliError):
+    """The command would overwrite something that exists; nothing was written."""
+
+    exit_code = EXIT_CONFLICT
+
+
+class CheckFailed(CliError):
+    """A ``--check`` run found that something is out of date."""
+
+    exit_code = EXIT_CHECK_FAILED

@@ -1,0 +1,162 @@
+"""The generation journal, ``.pyjolt/journal.toml``: what each generate command made.
+
+``destroy`` needs only the kind and the name: the journal lists the files a command
+created with their SHA-256 (so edited files are recognised and kept) and the entries it
+added to ``configs.py`` (so they can be taken out again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import CliError
+
+JOURNAL_PATH = Path(".pyjolt") / "journal.toml"
+JOURNAL_VERSION = 1
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class JournalFile:
+    path: str  # relative to the project root, POSIX separators
+    sha256: str
+
+
+@dataclass
+class JournalWiring:
+    file: str
+    list_name: str
+    entry: str
+    created_list: bool = False
+
+
+@dataclass
+class JournalEntry:
+    kind: str
+    name: str
+    template_version: str
+    created_at: str
+    files: list[JournalFile] = field(default_factory=list)
+    wiring: list[JournalWiring] = field(default_factory=list)
+
+
+@dataclass
+class Journal:
+    entries: list[JournalEntry] = field(default_factory=list)
+
+    def find(self, kind: str, name: str) -> JournalEntry | None:
+        for entry in self.entries:
+            if entry.kind == kind and entry.name == name:
+                return entry
+        return None
+
+    def record(self, entry: JournalEntry) -> None:
+        """Add ``entry``, replacing an earlier one of the same kind and name."""
+        self.entries = [e for e in self.entries if (e.kind, e.name) != (entry.kind, entry.name)]
+        self.entries.append(entry)
+
+    def forget(self, kind: str, name: str) -> None:
+        self.entries = [e for e in self.entries if (e.kind, e.name) != (kind, name)]
+
+
+def now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def load_journal(root: Path) -> Journal:
+    path = root / JOURNAL_PATH
+    if not path.is_file():
+        return Journal()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CliError(f"cannot read the generation journal {path}: {exc}") from exc
+    journal = Journal()
+    for raw in data.get("entries", []):
+        journal.entries.append(
+            JournalEntry(
+                kind=str(raw["kind"]),
+                name=str(raw["name"]),
+                template_version=str(raw.get("template_version", "")),
+                created_at=str(raw.get("created_at", "")),
+                files=[JournalFile(f["path"], f["sha256"]) for f in raw.get("files", [])],
+                wiring=[
+                    JournalWiring(
+                        w["file"], w["list"], w["entry"], bool(w.get("created_list", False))
+                    )
+                    for w in raw.get("wiring", [])
+                ],
+            )
+        )
+    return journal
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(ch if ch >= " " else f"\\u{ord(ch):04x}" for ch in escaped)
+    return f'"{escaped}"'
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to the journal")
+
+
+def dump_journal(journal: Journal) -> str:
+    """TOML text of the journal (a small writer: the journal holds strings and flags)."""
+    lines = [
+        "# Written by the pyjolt CLI: what each 'pyjolt generate' created, so that",
+        "# 'pyjolt destroy KIND NAME' can undo it. Safe to commit.",
+        f"version = {JOURNAL_VERSION}",
+    ]
+    for entry in journal.entries:
+        lines += [
+            "",
+            "[[entries]]",
+            f"kind = {_toml_string(entry.kind)}",
+            f"name = {_toml_string(entry.name)}",
+            f"template_version = {_toml_string(entry.template_version)}",
+            f"created_at = {_toml_string(entry.created_at)}",
+            "files = [",
+            *(f"    {_toml_value({'path': f.path, 'sha256': f.sha256})}," for f in entry.files),
+            "]",
+            "wiring = [",
+            *(
+                "    "
+                + _toml_value(
+                    {
+                        "file": w.file,
+                        "list": w.list_name,
+                        "entry": w.entry,
+                        "created_list": w.created_list,
+                    }
+                )
+                + ","
+                for w in entry.wiring
+            ),
+            "]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def save_journal(root: Path, journal: Journal) -> None:
+    from .files import write_atomically
+
+    path = root / JOURNAL_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, dump_journal(journal).encode("utf-8"))

@@ -1,0 +1,270 @@
+"""The ``pyjolt`` command tree.
+
+This module imports typer and nothing heavy: every command imports its implementation
+(copier, libcst, uvicorn, the application, SQLAlchemy) inside its body, so ``pyjolt
+--help`` stays fast. Errors raised as :class:`~pyjolt.cli.errors.CliError` are printed
+without a traceback and exit with their code (see DESIGN.md, "The generator").
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from .db_commands import db_app
+from .errors import EXIT_ERROR, CliError
+from .generate_commands import generate_app
+from .options import AppOption, DryRunOption
+
+
+class _State:
+    verbose = False
+
+
+STATE = _State()
+
+app = typer.Typer(
+    name="pyjolt",
+    help="PyJolt: create, grow and run async web applications.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt new-project shop --defaults\n\n"
+        "  cd shop && pyjolt generate resource products name:str! price:float\n\n"
+        "  pyjolt dev --port 8080"
+    ),
+)
+openapi_app = typer.Typer(
+    help="Work with the OpenAPI description of the app.", no_args_is_help=True
+)
+app.add_typer(generate_app, name="generate")
+app.add_typer(openapi_app, name="openapi")
+app.add_typer(db_app, name="db")
+
+
+class Database(StrEnum):
+    sqlite = "sqlite"
+    postgres = "postgres"
+
+
+class SpecFormat(StrEnum):
+    json = "json"
+    yaml = "yaml"
+
+
+class Kind(StrEnum):
+    controller = "controller"
+    model = "model"
+    resource = "resource"
+    exception_handler = "exception-handler"
+    auth = "auth"
+    scheduler = "scheduler"
+    cache = "cache"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from pyjolt import __version__
+
+        typer.echo(f"pyjolt {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks and more detail on errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    STATE.verbose = verbose
+
+
+# --- new-project ----------------------------------------------------------------------
+
+
+@app.command(
+    "new-project",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt new-project shop --defaults\n\n"
+        "  pyjolt new-project shop --database postgres --with auth,cache\n\n"
+        "  pyjolt new-project shop -d description='My shop' -d author='Ada'"
+    ),
+)
+def new_project(
+    name: Annotated[str, typer.Argument(help="Folder (and project) name, e.g. 'shop'.")],
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Take every default; ask nothing.")
+    ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option("--data", "-d", help="An answer as key=value (repeatable)."),
+    ] = None,
+    database: Annotated[
+        Database | None, typer.Option("--database", help="Database of the project.")
+    ] = None,
+    features: Annotated[
+        str | None,
+        typer.Option("--with", help="Comma-separated extras: auth, scheduler, cache."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")
+    ] = False,
+) -> None:
+    """Create a new PyJolt project that runs, tests and migrates at once."""
+    from .new_project import create_project
+
+    create_project(
+        name,
+        defaults=defaults,
+        data=data or [],
+        database=database.value if database else None,
+        features=features,
+        force=force,
+    )
+
+
+# --- destroy --------------------------------------------------------------------------
+
+
+@app.command(
+    "destroy",
+    epilog=("Examples:\n\n  pyjolt destroy controller users\n\n  pyjolt destroy resource products"),
+)
+def destroy(
+    kind: Annotated[Kind, typer.Argument(help="What was generated.")],
+    name: Annotated[
+        str | None, typer.Argument(help="Its name (not needed for auth/scheduler/cache).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Remove files even if you edited them.")
+    ] = False,
+    dry_run: DryRunOption = False,
+    app_spec: AppOption = None,
+) -> None:
+    """Remove what a generate command made (unedited files only) and unwire it."""
+    from .destroy import destroy_generated
+
+    destroy_generated(kind.value, name, force=force, dry_run=dry_run, app_spec=app_spec)
+
+
+# --- serving --------------------------------------------------------------------------
+
+
+@app.command(
+    "dev",
+    epilog="Examples:\n\n  pyjolt dev\n\n  pyjolt dev --host 0.0.0.0 --port 8080",
+)
+def dev(
+    host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
+    app_spec: AppOption = None,
+) -> None:
+    """Serve with auto-reload (watchfiles), DEBUG on and .env loaded."""
+    from .serve import run_dev
+
+    run_dev(host, port, app_spec)
+
+
+@app.command(
+    "run",
+    epilog="Examples:\n\n  pyjolt run --host 0.0.0.0 --port 8000 --workers 4",
+)
+def run(
+    host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    app_spec: AppOption = None,
+) -> None:
+    """Serve for production: no reload, DEBUG as configured."""
+    from .serve import run_production
+
+    run_production(host, port, workers, app_spec)
+
+
+# --- introspection --------------------------------------------------------------------
+
+
+@app.command("routes", epilog="Examples:\n\n  pyjolt routes\n\n  pyjolt routes --json | jq .")
+def routes(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    app_spec: AppOption = None,
+) -> None:
+    """List every route: method, path, endpoint and controller file."""
+    from .routes import show_routes
+
+    show_routes(app_spec, as_json)
+
+
+@openapi_app.command(
+    "export",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt openapi export --output openapi.json\n\n"
+        "  pyjolt openapi export --format yaml --output openapi.yaml\n\n"
+        "  pyjolt openapi export --output openapi.json --check   # exit 4 when stale"
+    ),
+)
+def openapi_export(
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    fmt: Annotated[SpecFormat, typer.Option("--format", help="json or yaml.")] = SpecFormat.json,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 4 when --output differs from the app."),
+    ] = False,
+    app_spec: AppOption = None,
+) -> None:
+    """Build the OpenAPI document without starting a server or touching a database."""
+    from .openapi import export_spec
+
+    export_spec(app_spec, output, fmt.value, check)
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the command, turn CliErrors into exit codes."""
+    try:
+        app(args=argv, prog_name="pyjolt")
+    except CliError as exc:
+        from . import console
+
+        if STATE.verbose:
+            import traceback
+
+            traceback.print_exc()
+        console.error(exc.message, exc.hint)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        from . import console
+
+        if STATE.verbose:
+            import traceback
+
+            traceback.print_exc()
+            console.error(f"{type(exc).__name__}: {exc}")
+        else:
+            console.error(
+                f"{type(exc).__name__}: {exc}", hint="run again with --verbose for the traceback"
+            )
+        sys.exit(EXIT_ERROR)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

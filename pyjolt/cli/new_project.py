@@ -1,0 +1,214 @@
+"""``pyjolt new-project NAME``: render the project template and move it into place.
+
+Everything is built in a temporary folder beside the target — the project template,
+the migration folder, the example resource and the chosen extras (through the same
+generators as ``pyjolt generate``) — and moved into place only when all of it worked,
+so a failure never leaves a half-written project.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import console
+from .errors import ConflictError, UsageError
+from .project import Project
+from .runtime import runtime_available
+from .templates import package_reference, render, stdin_is_interactive, template_dir
+
+_PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+FEATURES = {"auth": "auth", "scheduler": "task_manager", "cache": "caching"}
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def parse_data(pairs: list[str]) -> dict[str, Any]:
+    """``['key=value', ...]`` -> dict; values are YAML scalars (``true``, ``3``, text)."""
+    data: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--data {pair!r} is not key=value", hint="e.g. --data author=Ada")
+        try:
+            parsed = yaml.safe_load(value) if value else ""
+        except yaml.YAMLError:
+            parsed = value
+        data[key.strip()] = parsed if isinstance(parsed, str | int | float | bool) else value
+    return data
+
+
+def question_names() -> dict[str, bool]:
+    """``{question: asked}`` from the project template's copier.yml (asked: not hidden)."""
+    config = yaml.safe_load((template_dir("project") / "copier.yml").read_text(encoding="utf-8"))
+    return {
+        key: value.get("when") is not False if isinstance(value, dict) else True
+        for key, value in config.items()
+        if not key.startswith("_")
+    }
+
+
+def parse_features(features: str | None) -> list[str]:
+    chosen = [f.strip() for f in (features or "").split(",") if f.strip()]
+    for feature in chosen:
+        if feature not in FEATURES:
+            raise UsageError(
+                f"--with {feature!r} is not an extra", hint=f"choose from {', '.join(FEATURES)}"
+            )
+        if not runtime_available(FEATURES[feature]):
+            raise UsageError(f"--with {feature}: this PyJolt installation has no {feature} support")
+    if "auth" in chosen and not runtime_available("database"):
+        raise UsageError("--with auth needs the database support (pyjolt.database)")
+    return chosen
+
+
+def check_target(target: Path, force: bool) -> None:
+    if target.exists() and not target.is_dir():
+        raise ConflictError(f"{target} exists and is not a folder; nothing was written")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise ConflictError(
+            f"{target} exists and is not empty; nothing was written",
+            hint="choose another name, or pass --force to write into it",
+        )
+
+
+def create_project(
+    name: str,
+    defaults: bool = False,
+    data: list[str] | None = None,
+    database: str | None = None,
+    features: str | None = None,
+    force: bool = False,
+) -> Path:
+    """Create the project ``name`` (a folder name, or a path ending in one)."""
+    target = Path(name).expanduser().absolute()
+    project_name = target.name
+    if not _PROJECT_NAME.match(project_name):
+        raise UsageError(
+            f"project name {project_name!r} is not valid",
+            hint="use letters, digits, '-' and '_', starting with a letter (e.g. 'shop')",
+        )
+    answers = parse_data(data or [])
+    known = question_names()
+    unknown = sorted(set(answers) - {k for k, asked in known.items() if asked})
+    if unknown:
+        asked = ", ".join(k for k, a in known.items() if a and k != "project_name")
+        raise UsageError(f"unknown --data key(s): {', '.join(unknown)}", hint=f"known: {asked}")
+    chosen = parse_features(features)
+    has_database = runtime_available("database")
+    if database is not None:
+        if not has_database:
+            raise UsageError("--database needs the database support (pyjolt.database)")
+        answers["database"] = database
+    for feature in FEATURES:
+        if feature in chosen:
+            answers[f"with_{feature}"] = True
+        elif features is not None:
+            answers[f"with_{feature}"] = False
+    check_target(target, force)
+    if not target.parent.is_dir():
+        raise UsageError(f"folder {target.parent} does not exist")
+
+    from pyjolt import __version__
+
+    answers.update(
+        project_name=project_name,
+        has_database=has_database,
+        has_auth_runtime=runtime_available("auth"),
+        has_scheduler_runtime=runtime_available("task_manager"),
+        has_cache_runtime=runtime_available("caching"),
+        secret_key=secrets.token_urlsafe(48),
+        pyjolt_version=__version__,
+    )
+    interactive = not defaults and stdin_is_interactive()
+    staging = Path(tempfile.mkdtemp(prefix=f".{project_name}.pyjolt-", dir=target.parent))
+    try:
+        render("project", staging, answers, interactive=interactive)
+        recorded = {**answers, **_fix_answers_file(staging)}
+        _add_generated_parts(staging, recorded)
+        _move_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _print_next_steps(target, recorded)
+    return target
+
+
+def _fix_answers_file(root: Path) -> dict[str, Any]:
+    """Point ``_src_path`` at the packaged template; return the recorded answers."""
+    path = root / ANSWERS_FILE
+    text = path.read_text(encoding="utf-8")
+    recorded = yaml.safe_load(text) or {}
+    header = "".join(line for line in text.splitlines(True) if line.startswith("#"))
+    recorded["_src_path"] = package_reference("project")
+    body = yaml.safe_dump(recorded, sort_keys=True, default_flow_style=False)
+    path.write_text(header + body, encoding="utf-8")
+    return recorded
+
+
+def _add_generated_parts(root: Path, answers: dict[str, Any]) -> None:
+    """Migration folder, example resource and extras, made by the generators."""
+    from .generate import GenerationRequest, apply_plan, plan_generation
+    from .generators import auth_request, cache_request, resource_request, scheduler_request
+
+    project = Project(root, "app:Application", {})
+    # Built one after the other: each migration follows the one written before it.
+    builders: list[Callable[[], GenerationRequest]] = []
+    if answers.get("has_database"):
+        _init_migrations(root / "app" / "migrations")
+        builders.append(lambda: resource_request(project, "notes", ["title:str", "body:text?"]))
+    if answers.get("with_auth"):
+        builders.append(lambda: auth_request(project))
+    if answers.get("with_scheduler"):
+        builders.append(lambda: scheduler_request(project))
+    if answers.get("with_cache"):
+        builders.append(lambda: cache_request(project))
+    for build in builders:
+        apply_plan(project, plan_generation(project, build()), quiet=True)
+
+
+def _init_migrations(folder: Path) -> None:
+    """The Alembic environment PyJolt's ``db init`` writes, copied without the app."""
+    from importlib import resources
+
+    from pyjolt.database.migrate.extension import TEMPLATE_FILES
+
+    template = resources.files("pyjolt.database.migrate").joinpath("template")
+    (folder / "versions").mkdir(parents=True)
+    for name in TEMPLATE_FILES:
+        (folder / name).write_bytes(template.joinpath(name).read_bytes())
+
+
+def _move_into_place(staging: Path, target: Path) -> None:
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    # --force into an existing folder: move each rendered entry over what is there.
+    for entry in sorted(staging.iterdir()):
+        destination = target / entry.name
+        if destination.is_dir() and entry.is_dir():
+            shutil.copytree(entry, destination, dirs_exist_ok=True)
+        else:
+            if destination.is_dir():
+                shutil.rmtree(destination)
+            os.replace(entry, destination)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _print_next_steps(target: Path, answers: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    relative = os.path.relpath(target)
+    console.success(f"created project {escape(target.name)} in {escape(relative)}")
+    steps = [f"cd {relative}"]
+    if answers.get("has_database"):
+        steps.append("pyjolt db upgrade")
+    steps += ["pyjolt dev", "pytest"]
+    console.info("next:\n" + "\n".join(f"  [bold]{escape(step)}[/bold]" for step in steps))

@@ -1,0 +1,40 @@
+"""Writing safely: a failure part-way leaves the project as it was."""
+
+from pathlib import Path
+
+import pytest
+
+from pyjolt.cli import generate
+from pyjolt.cli.files import Transaction
+
+from .conftest import CliRunner, snapshot
+
+
+def test_rollback_undoes_creates_replacements_removals_and_new_folders(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_text("before")
+    gone = tmp_path / "gone.txt"
+    gone.write_text("still here")
+    before = snapshot(tmp_path)
+    transaction = Transaction()
+    transaction.write(tmp_path / "new" / "deep" / "file.py", b"x = 1\n")
+    transaction.write(kept, b"after")
+    transaction.remove(gone)
+    transaction.rollback()
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / "new").exists()
+
+
+def test_failure_while_writing_leaves_the_project_unchanged(
+    cli: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_journal(root: Path, journal: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(generate, "save_journal", broken_journal)
+    before = snapshot(project)
+    result = cli("generate", "resource", "products", "name:str")
+    assert result.code == 1
+    assert "disk full" in result.err
+    assert snapshot(project) == before
+    assert not (project / "app/schemas/product.py").exists()

@@ -1,0 +1,189 @@
+"""``pyjolt generate``: plan, check every conflict, then write; --dry-run writes nothing."""
+
+from pathlib import Path
+
+import pytest
+
+from pyjolt.cli.errors import EXIT_CONFLICT, EXIT_ERROR, EXIT_USAGE
+
+from .conftest import CliRunner, snapshot
+
+
+def configs(root: Path) -> str:
+    return (root / "app/configs.py").read_text()
+
+
+def test_controller_is_written_and_wired(cli: CliRunner, project: Path) -> None:
+    result = cli("generate", "controller", "user-accounts")
+    assert result.code == 0, result.err
+    source = (project / "app/api/user_accounts.py").read_text()
+    assert '@path("/api/v1/user-accounts", tags=["User accounts"])' in source
+    assert "class UserAccountsApi(Controller):" in source
+    assert (project / "tests/api/test_user_accounts.py").is_file()
+    assert '        "app.api.user_accounts:UserAccountsApi",\n    ]' in configs(project)
+
+
+def test_running_the_same_command_twice_changes_nothing(cli: CliRunner, project: Path) -> None:
+    assert cli("generate", "controller", "users", "--crud").code == 0
+    before = snapshot(project)
+    result = cli("generate", "controller", "users", "--crud")
+    assert result.code == 0
+    assert "no change" in result.err
+    assert snapshot(project) == before
+
+
+def test_dry_run_prints_the_plan_and_diff_and_writes_nothing(cli: CliRunner, project: Path) -> None:
+    before = snapshot(project)
+    result = cli("generate", "controller", "users", "--dry-run")
+    assert result.code == 0
+    assert "would create" in result.err
+    assert "app/api/users.py" in result.err
+    assert '+        "app.api.users:UsersApi",' in result.out
+    assert snapshot(project) == before
+
+
+def test_existing_different_file_is_a_conflict_and_nothing_is_written(
+    cli: CliRunner, project: Path
+) -> None:
+    (project / "app/api/users.py").write_text("# mine\n")
+    before = snapshot(project)
+    result = cli("generate", "controller", "users")
+    assert result.code == EXIT_CONFLICT
+    assert "app/api/users.py" in result.err
+    assert snapshot(project) == before
+
+
+def test_force_overwrites_the_conflicting_file(cli: CliRunner, project: Path) -> None:
+    (project / "app/api/users.py").write_text("# mine\n")
+    assert cli("generate", "controller", "users", "--force").code == 0
+    assert "class UsersApi" in (project / "app/api/users.py").read_text()
+
+
+@pytest.mark.parametrize("name", ["class", "api/users", "..", "1users", "user.accounts", "a b!"])
+def test_bad_names_exit_2_and_write_nothing(cli: CliRunner, project: Path, name: str) -> None:
+    before = snapshot(project)
+    result = cli("generate", "controller", name)
+    assert result.code == EXIT_USAGE, result.err
+    assert "error:" in result.err
+    assert "Traceback" not in result.err
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("fields", [["email"], ["email:varchar"], ["id:int"], ["a:str", "a:int"]])
+def test_bad_fields_exit_2_and_write_nothing(
+    cli: CliRunner, project: Path, fields: list[str]
+) -> None:
+    before = snapshot(project)
+    assert cli("generate", "model", "User", *fields).code == EXIT_USAGE
+    assert snapshot(project) == before
+
+
+def test_unparseable_configs_is_an_error_naming_the_line(cli: CliRunner, project: Path) -> None:
+    path = project / "app/configs.py"
+    path.write_text(path.read_text().replace("    DEBUG: bool = False\n", "    DEBUG: bool = (\n"))
+    before = snapshot(project)
+    result = cli("generate", "controller", "users")
+    assert result.code == EXIT_ERROR
+    assert "app/configs.py:" in result.err
+    assert "cannot parse" in result.err
+    assert snapshot(project) == before
+
+
+def test_model_is_written_with_its_column_types(cli: CliRunner, project: Path) -> None:
+    result = cli(
+        "generate",
+        "model",
+        "users",
+        "email:str!",
+        "bio:text?",
+        "born:date",
+        "meta:json",
+    )
+    assert result.code == 0, result.err
+    source = (project / "app/models/user.py").read_text()
+    assert "class User(Base):" in source
+    assert '__tablename__ = "users"' in source
+    assert "email: Mapped[str] = mapped_column(String(255), unique=True)" in source
+    assert "bio: Mapped[str | None] = mapped_column(Text)" in source
+    assert "meta: Mapped[dict[str, Any]] = mapped_column(JSON)" in source
+    assert '"app.models.user:User"' in configs(project)
+
+
+def test_controller_for_an_existing_model_reads_its_fields(cli: CliRunner, project: Path) -> None:
+    assert cli("generate", "model", "Post", "title:str!", "body:text?").code == 0
+    result = cli("generate", "controller", "posts", "--crud", "--model", "Post")
+    assert result.code == 0, result.err
+    schemas = (project / "app/schemas/post.py").read_text()
+    assert "title: str = Field(max_length=255)" in schemas
+    assert "body: str | None = None" in schemas
+    assert "from app.models.post import Post" in (project / "app/api/posts.py").read_text()
+
+
+def test_controller_for_a_missing_model_is_a_usage_error(cli: CliRunner, project: Path) -> None:
+    before = snapshot(project)
+    result = cli("generate", "controller", "posts", "--model", "Post")
+    assert result.code == EXIT_USAGE
+    assert "generate model Post" in result.err
+    assert snapshot(project) == before
+
+
+def test_resource_writes_model_schemas_controller_tests_and_migration(
+    cli: CliRunner, project: Path
+) -> None:
+    result = cli("generate", "resource", "products", "name:str!", "price:float")
+    assert result.code == 0, result.err
+    for relative in (
+        "app/models/product.py",
+        "app/schemas/product.py",
+        "app/api/products.py",
+        "tests/api/test_products.py",
+    ):
+        assert (project / relative).is_file(), relative
+    migrations = list((project / "app/migrations/versions").glob("*_create_products_table.py"))
+    assert len(migrations) == 1
+    notes = next((project / "app/migrations/versions").glob("*_create_notes_table.py"))
+    notes_revision = notes.name.split("_")[0]
+    assert f'down_revision: str | None = "{notes_revision}"' in migrations[0].read_text()
+    text = configs(project)
+    assert '"app.models.product:Product"' in text
+    assert '"app.api.products:ProductsApi"' in text
+
+
+def test_resource_twice_reuses_its_migration(cli: CliRunner, project: Path) -> None:
+    assert cli("generate", "resource", "products", "name:str").code == 0
+    before = snapshot(project)
+    assert cli("generate", "resource", "products", "name:str").code == 0
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "path", "entry"),
+    [
+        (
+            ["exception-handler", "billing"],
+            "app/api/exceptions/billing.py",
+            "app.api.exceptions.billing:BillingExceptionHandler",
+        ),
+        (["auth"], "app/authentication.py", "app.authentication:auth"),
+        (["scheduler"], "app/scheduler.py", "app.scheduler:scheduler"),
+        (["cache"], "app/cache.py", "app.cache:cache"),
+    ],
+)
+def test_other_generators_write_and_wire(
+    cli: CliRunner, project: Path, args: list[str], path: str, entry: str
+) -> None:
+    result = cli("generate", *args)
+    assert result.code == 0, result.err
+    assert (project / path).is_file()
+    assert f'"{entry}"' in configs(project)
+
+
+def test_generate_outside_a_project_is_an_error_with_a_hint(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("generate", "controller", "users")
+    assert result.code == EXIT_ERROR
+    assert "no PyJolt project found" in result.err
+    assert "hint:" in result.err
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,130 @@
+"""``pyjolt routes``, ``openapi export`` and ``db``: the app imported, never served."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pyjolt.cli.errors import EXIT_CHECK_FAILED, EXIT_ERROR, EXIT_USAGE
+
+from .conftest import CliRunner
+
+
+def test_routes_json_lists_method_path_endpoint_and_file(cli: CliRunner, project: Path) -> None:
+    result = cli("routes", "--json")
+    assert result.code == 0, result.err
+    routes = json.loads(result.out)
+    health = next(r for r in routes if r["path"] == "/health")
+    assert health == {
+        "method": "GET",
+        "path": "/health",
+        "endpoint": "HomeApi.health",
+        "controller": "app.api.home:HomeApi",
+        "file": "app/api/home.py",
+        "line": health["line"],
+    }
+    assert health["line"] > 0
+    assert {"GET", "POST", "PATCH", "DELETE"} <= {r["method"] for r in routes}
+
+
+def test_routes_table_shows_new_controllers(cli: CliRunner, project: Path) -> None:
+    assert cli("generate", "controller", "reports").code == 0
+    result = cli("routes")
+    assert result.code == 0, result.err
+    assert "/api/v1/reports/" in result.out
+    assert "ReportsApi.index" in result.out
+
+
+def test_openapi_export_writes_json_and_check_passes(cli: CliRunner, project: Path) -> None:
+    assert cli("openapi", "export", "--output", "openapi.json").code == 0
+    spec = json.loads((project / "openapi.json").read_text())
+    assert spec["openapi"].startswith("3.")
+    assert "/api/v1/notes/" in spec["paths"]
+    assert cli("openapi", "export", "--output", "openapi.json", "--check").code == 0
+
+
+def test_openapi_check_exits_4_when_the_file_is_stale(cli: CliRunner, project: Path) -> None:
+    (project / "openapi.json").write_text("{}\n")
+    result = cli("openapi", "export", "--output", "openapi.json", "--check")
+    assert result.code == EXIT_CHECK_FAILED
+    assert "out of date" in result.err
+    assert (project / "openapi.json").read_text() == "{}\n"
+
+
+def test_openapi_yaml_goes_to_stdout(cli: CliRunner, project: Path) -> None:
+    result = cli("openapi", "export", "--format", "yaml")
+    assert result.code == 0
+    assert result.out.startswith("openapi: 3.")
+
+
+def test_openapi_check_without_output_is_bad_usage(cli: CliRunner, project: Path) -> None:
+    assert cli("openapi", "export", "--check").code == EXIT_USAGE
+
+
+def test_db_upgrade_then_check_passes(cli: CliRunner, project: Path) -> None:
+    result = cli("db", "upgrade")
+    assert result.code == 0, result.err
+    assert (project / "shop.db").is_file()
+    assert cli("db", "check").code == 0
+    assert cli("db", "current").code == 0
+    assert cli("db", "history").code == 0
+    assert cli("db", "heads").code == 0
+
+
+def test_db_check_exits_4_when_a_model_has_no_migration(cli: CliRunner, project: Path) -> None:
+    assert cli("db", "upgrade").code == 0
+    assert cli("generate", "model", "Tag", "label:str").code == 0
+    result = cli("db", "check")
+    assert result.code == EXIT_CHECK_FAILED
+    assert "tags" in result.err
+
+
+def test_db_migrate_writes_the_missing_migration(cli: CliRunner, project: Path) -> None:
+    assert cli("db", "upgrade").code == 0
+    assert cli("generate", "model", "Tag", "label:str").code == 0
+    assert cli("db", "migrate", "-m", "add tags").code == 0
+    assert cli("db", "upgrade").code == 0
+    result = cli("--verbose", "db", "check")
+    assert result.code == 0, result.err
+
+
+def test_db_with_an_unknown_database_name_is_bad_usage(cli: CliRunner, project: Path) -> None:
+    assert cli("db", "current", "--database", "analytics").code == EXIT_USAGE
+
+
+def test_app_option_pointing_nowhere_is_an_error(cli: CliRunner, project: Path) -> None:
+    result = cli("routes", "--app", "nothing_here:Application")
+    assert result.code == EXIT_ERROR
+    assert "cannot import the app module 'nothing_here'" in result.err
+
+
+@pytest.mark.parametrize("spec", ["app", "app:", ":Application", "app:Application;rm"])
+def test_malformed_app_option_is_bad_usage(cli: CliRunner, project: Path, spec: str) -> None:
+    assert cli("routes", "--app", spec).code == EXIT_USAGE
+
+
+def test_app_error_has_no_traceback_unless_verbose(cli: CliRunner, project: Path) -> None:
+    home = project / "app/api/home.py"
+    home.write_text(home.read_text() + "\nraise RuntimeError('boom at import')\n")
+    quiet = cli("routes")
+    assert quiet.code == EXIT_ERROR
+    assert "boom at import" in quiet.err
+    assert "Traceback" not in quiet.err
+    verbose = cli("--verbose", "routes")
+    assert verbose.code == EXIT_ERROR
+    assert "Traceback" in verbose.err
+
+
+def test_db_check_exits_4_when_the_database_is_behind(cli: CliRunner, project: Path) -> None:
+    result = cli("db", "check")
+    assert result.code == EXIT_CHECK_FAILED
+    assert "not up to date" in result.err
+
+
+def test_db_check_without_migrations_folder_is_an_error(cli: CliRunner, project: Path) -> None:
+    import shutil
+
+    shutil.rmtree(project / "app/migrations")
+    result = cli("db", "check")
+    assert result.code == EXIT_ERROR
+    assert "db-init" in result.err or "db init" in result.err

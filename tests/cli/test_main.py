@@ -1,0 +1,98 @@
+"""The command tree: fast --help (lazy imports), versions, exit codes."""
+
+import json
+import subprocess
+import sys
+
+from pyjolt import __version__
+from pyjolt.cli.errors import EXIT_USAGE
+
+from .conftest import CliRunner
+
+HEAVY = ["copier", "libcst", "uvicorn", "sqlalchemy", "alembic", "pydantic", "pyjolt.app"]
+
+PROBE = """
+import json, sys
+from pyjolt.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in {heavy} if m in sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_after(*args: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def test_help_imports_neither_the_framework_nor_the_tools() -> None:
+    assert loaded_after("--help") == []
+
+
+def test_subcommand_help_stays_light_too() -> None:
+    # typer itself imports pydantic to render a command's parameters
+    heavy = set(HEAVY) - {"pydantic"}
+    assert heavy.isdisjoint(loaded_after("generate", "controller", "--help"))
+    assert heavy.isdisjoint(loaded_after("db", "upgrade", "--help"))
+
+
+def test_every_command_has_help_with_examples(cli: CliRunner) -> None:
+    for command in (
+        ["new-project"],
+        ["generate", "controller"],
+        ["generate", "model"],
+        ["generate", "resource"],
+        ["destroy"],
+        ["dev"],
+        ["run"],
+        ["routes"],
+        ["openapi", "export"],
+        ["db", "upgrade"],
+        ["db", "check"],
+    ):
+        result = cli(*command, "--help")
+        assert result.code == 0, command
+        assert "Examples" in result.out, command
+
+
+def test_version_flag(cli: CliRunner) -> None:
+    result = cli("--version")
+    assert result.code == 0
+    assert result.out.strip() == f"pyjolt {__version__}"
+
+
+def test_unknown_command_is_bad_usage(cli: CliRunner) -> None:
+    assert cli("frobnicate").code == EXIT_USAGE
+
+
+def test_missing_argument_is_bad_usage(cli: CliRunner) -> None:
+    assert cli("generate", "controller").code == EXIT_USAGE
+
+
+LAZY_PROBE = """
+import sys
+import pyjolt
+assert "pyjolt.app" not in sys.modules, "import pyjolt loaded the runtime"
+import pyjolt.testing  # loads the submodule pyjolt.app
+from pyjolt import app, PyJolt
+assert callable(app) and app.__name__ == "app", app
+assert pyjolt.app is app
+assert sorted(pyjolt.__all__) == sorted(set(pyjolt.__all__))
+missing = [name for name in pyjolt.__all__ if not hasattr(pyjolt, name)]
+assert not missing, missing
+print("ok")
+"""
+
+
+def test_package_loads_its_public_names_lazily_and_keeps_the_app_decorator() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "ok", result.stderr
