@@ -1,0 +1,1 @@
+"""The same three endpoints written for each framework under comparison."""

@@ -1,0 +1,319 @@
+"""Throughput, latency, memory and CLI timings of PyJolt next to its peers.
+
+Each app runs under the same uvicorn flags (1 worker, uvloop, httptools, no access log)
+on 127.0.0.1; wrk drives it for a fixed time and connection count; apps are interleaved
+over several rounds and medians reported. Every app's answers are checked before timing.
+Run it with ``make bench`` (or ``python benchmarks/run.py --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import httpx
+
+HERE = Path(__file__).resolve().parent
+APPS = {
+    "raw ASGI": "apps.raw_asgi:app",
+    "PyJolt": "apps.pyjolt_app:app",
+    "Starlette": "apps.starlette_app:app",
+    "FastAPI": "apps.fastapi_app:app",
+    "Litestar": "apps.litestar_app:app",
+}
+VALID_USER = {"name": "Ada", "email": "ada@example.com", "age": 36}
+INVALID_USER = {"name": "", "email": "not-an-email", "age": -1}
+POST_SCRIPT = f"""wrk.method = "POST"
+wrk.body = '{json.dumps(VALID_USER)}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+ENDPOINTS = {
+    "hello": ("/hello", None),
+    "path-param": ("/users/42", None),
+    "validated POST": ("/users", "post.lua"),
+}
+
+
+@dataclass
+class Sample:
+    rps: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(target: str, port: int) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"{target} exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/hello", timeout=1)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    stop_server(process)
+    raise RuntimeError(f"{target} did not start within 20 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def check_answers(name: str, base: str) -> None:
+    """Every app must give the same answers before it is timed."""
+    with httpx.Client(base_url=base, timeout=5) as client:
+        hello = client.get("/hello")
+        assert hello.status_code == 200 and hello.json() == {"message": "hello"}, (name, hello.text)
+        user = client.get("/users/42")
+        assert user.status_code == 200 and user.json() == {"id": 42, "name": "user"}, (
+            name,
+            user.text,
+        )
+        created = client.post("/users", json=VALID_USER)
+        assert created.status_code == 201 and created.json() == VALID_USER, (name, created.text)
+        invalid = client.post("/users", json=INVALID_USER)
+        assert invalid.status_code in (400, 422), (name, invalid.status_code)
+
+
+def rss_after_requests(pid: int, base: str, count: int) -> float:
+    """Resident memory (MiB) of the server after ``count`` sequential requests."""
+    with httpx.Client(base_url=base, timeout=5) as client:
+        for index in range(count):
+            client.get(f"/users/{index}")
+    time.sleep(0.5)
+    status = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else float("nan")
+
+
+def run_wrk(url: str, script: str | None, seconds: int, connections: int) -> tuple[float, float]:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if script:
+        command[1:1] = ["-s", str(HERE / script)]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p99_match = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    p99 = float(p99_match.group(1)) * unit[p99_match.group(2)] if p99_match else float("nan")
+    if "Non-2xx" in output:
+        raise RuntimeError(f"wrk saw error answers from {url}:\n{output}")
+    return rps, p99
+
+
+def time_command(command: list[str], runs: int, cwd: Path | None = None, prepare=None) -> float:
+    """Median wall time (ms) of ``command`` over ``runs`` runs."""
+    times = []
+    for index in range(runs):
+        if prepare:
+            prepare(index)
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, check=True, capture_output=True, timeout=120)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def cli_timings(runs: int) -> dict[str, float]:
+    bin_dir = Path(sys.executable).parent
+    results = {"python -c pass": time_command([sys.executable, "-c", "pass"], runs)}
+    for tool in ("pyjolt", "fastapi", "litestar"):
+        exe = bin_dir / tool
+        if exe.exists():
+            results[f"{tool} --help"] = time_command([str(exe), "--help"], runs)
+    pyjolt = bin_dir / "pyjolt"
+    if pyjolt.exists():
+        scratch = Path(tempfile.mkdtemp(prefix="pyjolt-bench-"))
+        try:
+
+            def fresh_target(index: int) -> None:
+                shutil.rmtree(scratch / f"proj{index}", ignore_errors=True)
+
+            results["pyjolt new-project --defaults"] = time_command(
+                [str(pyjolt), "new-project", "proj", "--defaults", "--force"], runs, cwd=scratch
+            )
+            project = scratch / "proj"
+
+            def fresh_controller(index: int) -> None:
+                subprocess.run(
+                    [str(pyjolt), "destroy", "controller", "bench_items"],
+                    cwd=project,
+                    capture_output=True,
+                    timeout=60,
+                )
+
+            results["pyjolt generate controller"] = time_command(
+                [str(pyjolt), "generate", "controller", "bench_items", "--force"],
+                runs,
+                cwd=project,
+                prepare=fresh_controller,
+            )
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return results
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for package in (
+        "pyjolt",
+        "starlette",
+        "fastapi",
+        "litestar",
+        "uvicorn",
+        "pydantic",
+        "uvloop",
+        "httptools",
+    ):
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+    return f"{system}, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument("--apps", default=",".join(APPS), help="comma-separated subset")
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+    (HERE / "post.lua").write_text(POST_SCRIPT)
+    chosen = [name for name in APPS if name in args.apps.split(",")]
+    samples = {(app, endpoint): Sample() for app in chosen for endpoint in ENDPOINTS}
+    rss: dict[str, list[float]] = {app: [] for app in chosen}
+    for round_number in range(1, args.rounds + 1):
+        order = chosen if round_number % 2 else list(reversed(chosen))
+        for name in order:
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = start_server(APPS[name], port)
+            try:
+                check_answers(name, base)
+                rss[name].append(rss_after_requests(server.pid, base, 1000))
+                for endpoint, (url_path, script) in ENDPOINTS.items():
+                    rps, p99 = run_wrk(base + url_path, script, args.seconds, args.connections)
+                    samples[(name, endpoint)].rps.append(rps)
+                    samples[(name, endpoint)].p99_ms.append(p99)
+                    print(
+                        f"round {round_number} {name:10} {endpoint:15} "
+                        f"{rps:10.0f} req/s  p99 {p99:.2f} ms",
+                        flush=True,
+                    )
+            finally:
+                stop_server(server)
+    timings = cli_timings(args.cli_runs) if args.cli_runs else {}
+    report = render_report(chosen, samples, rss, timings, args)
+    Path(args.output).write_text(report)
+    print(report)
+
+
+def render_report(chosen, samples, rss, timings, args) -> str:
+    median = statistics.median
+    lines = [
+        "# Benchmark results",
+        "",
+        f"- date: {date.today().isoformat()}",
+        f"- machine: {machine()}",
+        f"- load: wrk, 1 thread, {args.connections} connections, {args.seconds} s per endpoint, "
+        f"{args.rounds} interleaved rounds (medians)",
+        "- servers: uvicorn, 1 worker, uvloop, httptools, no access log, 127.0.0.1",
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
+        "",
+        "| app | endpoint | req/s | p99 ms | vs raw ASGI | vs FastAPI | vs Starlette |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for endpoint in ENDPOINTS:
+        for name in chosen:
+            sample = samples[(name, endpoint)]
+            rps = median(sample.rps)
+
+            ratios = [
+                f"{rps / median(samples[(other, endpoint)].rps):.2f}x" if other in chosen else "-"
+                for other in ("raw ASGI", "FastAPI", "Starlette")
+            ]
+            lines.append(
+                f"| {name} | {endpoint} | {rps:,.0f} | {median(sample.p99_ms):.2f} | "
+                + " | ".join(ratios)
+                + " |"
+            )
+    lines += ["", "## Idle memory after 1,000 requests", "", "| app | RSS MiB |", "|---|---:|"]
+    lines += [f"| {name} | {median(values):.1f} |" for name, values in rss.items()]
+    if timings:
+        lines += [
+            "",
+            f"## CLI wall time (median of {args.cli_runs})",
+            "",
+            "| command | ms |",
+            "|---|---:|",
+        ]
+        lines += [f"| {command} | {ms:.0f} |" for command, ms in timings.items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
