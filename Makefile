@@ -9,9 +9,11 @@ PORT ?= 8000
 .PHONY: install test lint typecheck pytest demo bench clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV) || { \
-	  echo "python3 -m venv is unavailable; falling back to virtualenv from PyPI"; \
-	  $(PYTHON) -m pip install --user --quiet virtualenv && $(PYTHON) -m virtualenv $(VENV); }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  echo "python3 -m venv is unavailable (Debian: python3-venv); using virtualenv from PyPI"; \
+	  $(PYTHON) -m pip install --user --quiet virtualenv \
+	    || $(PYTHON) -m pip install --user --quiet --break-system-packages virtualenv; \
+	  $(PYTHON) -m virtualenv $(VENV); }
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
