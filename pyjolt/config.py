@@ -99,6 +99,10 @@ class BaseConfig(BaseSettings, metaclass=_ConfigMeta):
         description="Where the docs page loads Swagger UI from without swagger-ui-bundle",
     )
     MAX_BODY_SIZE: int = Field(default=TEN_MIB, gt=0, description="Largest accepted body, bytes")
+    GC_FREEZE_AFTER_STARTUP: bool = Field(
+        default=True,
+        description="gc.freeze() once started: the cyclic GC stops rescanning startup objects",
+    )
     CONTROLLERS: list[str] = Field(default_factory=list)
     EXTENSIONS: list[str] = Field(default_factory=list)
     MODELS: list[str] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 from http import HTTPStatus
 
 #: The standard library's status enum under the name the SPEC uses.
@@ -42,3 +43,9 @@ def content_type_header(media_type: str) -> str:
     if media_type.startswith(TEXT_MEDIA_PREFIXES) and "charset" not in media_type:
         return f"{media_type}; charset=utf-8"
     return media_type
+
+
+@lru_cache(maxsize=256)
+def encoded_content_type(media_type: str) -> bytes:
+    """The Content-Type header value as bytes, computed once per media type."""
+    return content_type_header(media_type).encode("latin-1")

@@ -12,10 +12,10 @@ from werkzeug.http import parse_cookie
 
 from .exceptions.http_exceptions import BadRequest, PayloadTooLarge
 from .forms import FormLimits, UploadedFile, parse_multipart, parse_urlencoded
+from .response import Response
 
 if TYPE_CHECKING:
     from .app import PyJolt
-    from .response import Response
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -146,8 +146,6 @@ class Request:
     def response(self) -> Response:
         """The response being built for this request (created on first use)."""
         if self._response is None:
-            from .response import Response
-
             self._response = Response(self.app, self, self.response_defaults)
         return self._response
 
@@ -232,7 +230,13 @@ class Request:
         return self._files
 
     def close(self) -> None:
-        """Release spooled upload files."""
+        """Release spooled upload files and the response once the answer is sent.
+
+        Dropping the response breaks the request <-> response reference cycle, so both
+        are freed by reference counting at once instead of piling up for the cyclic
+        garbage collector (whose pauses showed as p99 latency under load).
+        """
+        self._response = None
         if self._files:
             for upload in self._files.values():
                 upload.close()

@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from werkzeug.http import dump_cookie
 
 from .exceptions.http_exceptions import NotFound
-from .media_type import MediaType, content_type_header
+from .media_type import MediaType, encoded_content_type
 from .serialization import Serializer, dump_json
 
 if TYPE_CHECKING:
@@ -296,7 +296,7 @@ class Response(Generic[T]):
         headers: list[tuple[bytes, bytes]] = []
         if self.status_code not in STATUSES_WITHOUT_BODY:
             if self.media_type != MediaType.NO_CONTENT:
-                headers.append((b"content-type", content_type_header(self.media_type).encode()))
+                headers.append((b"content-type", encoded_content_type(self.media_type)))
             if content_length is not None:
                 headers.append((b"content-length", str(content_length).encode()))
         for key, value in self.headers.items():

@@ -50,7 +50,7 @@ class Router:
         return self._adapter
 
     def match(
-        self, path: str, method: str, query_string: str = ""
+        self, path: str, method: str, query_string: bytes | str = ""
     ) -> tuple[Endpoint, dict[str, Any]]:
         """Return the endpoint and converted route arguments, or raise an HTTP exception.
 
@@ -62,6 +62,8 @@ class Router:
             if endpoint is not None:
                 return endpoint, {}
         try:
+            if isinstance(query_string, bytes):
+                query_string = query_string.decode("latin-1")
             name, arguments = self.adapter.match(path, method, query_args=query_string)
         except RequestRedirect as redirect:
             parts = urlsplit(redirect.new_url)
@@ -71,7 +73,7 @@ class Router:
             raise MethodNotAllowed(exc.valid_methods or ()) from None
         except WerkzeugNotFound:
             raise NotFound(f"No route for {path}") from None
-        return self.endpoints[name], dict(arguments)
+        return self.endpoints[name], arguments  # type: ignore[return-value]
 
     def url_for(self, name: str, **values: Any) -> str:
         """Build the path of endpoint ``name``; extra values become the query string."""

@@ -328,3 +328,15 @@ async def test_startup_hooks_see_the_registered_routes(tmp_path: Any) -> None:
     application.register_controller(PingApi)
     await run_lifespan(application, ["lifespan.startup", "lifespan.shutdown"])
     assert LinkingApplication.built_link == "/ping?verbose=1"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_gc_freeze_after_startup_is_undone_at_shutdown(make_app, enabled):
+    import gc
+
+    app = make_app(GC_FREEZE_AFTER_STARTUP=enabled)
+    gc.unfreeze()
+    async with PyJoltTestClient(app):
+        frozen_while_serving = gc.get_freeze_count()
+    assert (frozen_while_serving > 0) is enabled
+    assert gc.get_freeze_count() == 0
