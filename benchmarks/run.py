@@ -155,8 +155,11 @@ def time_command(command: list[str], runs: int, cwd: Path | None = None, prepare
         if prepare:
             prepare(index)
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True, timeout=120)
+        done = subprocess.run(command, cwd=cwd, capture_output=True, timeout=120)
         times.append((time.perf_counter() - start) * 1000)
+        if done.returncode != 0:
+            print(f"skipped {' '.join(command)}: exit {done.returncode}", file=sys.stderr)
+            return float("nan")
     return statistics.median(times)
 
 
@@ -266,6 +269,8 @@ def main() -> None:
                     )
             finally:
                 stop_server(server)
+    raw = {"samples": {f"{a}|{e}": vars(v) for (a, e), v in samples.items()}, "rss": rss}
+    (HERE / "raw-results.json").write_text(json.dumps(raw, indent=1))
     timings = cli_timings(args.cli_runs) if args.cli_runs else {}
     report = render_report(chosen, samples, rss, timings, args)
     Path(args.output).write_text(report)

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 from pydantic import ValidationError
 
@@ -32,12 +32,14 @@ from .exceptions.registry import ExceptionRegistry, HandlerEntry
 from .importing import load_import_string
 from .lifecycle import lifecycle_methods
 from .media_type import HttpStatus
-from .openapi import build_openapi_spec, register_openapi_controller
+from .openapi.controller import register_openapi_controller
 from .request import ClientDisconnected, Receive, Request, Scope, Send
 from .response import Response, ResponseDefaults
 from .routing import Router
 from .static import static_controller
-from .templating import ContextProvider, Templates
+
+if TYPE_CHECKING:
+    from .templating import ContextProvider, Templates
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +117,8 @@ class PyJolt:
         self.cli_commands: dict[str, CliCommand] = {}
         self._built = False
         self._openapi_spec: tuple[Router, dict[str, Any]] | None = None
-        self.templates = Templates(self)
+        self.template_context_providers: list[ContextProvider] = []
+        self._templates: Templates | None = None
         self._load_configured()
 
     # --- assembling -------------------------------------------------------------------
@@ -195,9 +198,18 @@ class PyJolt:
 
         raise SystemExit(run_app_cli(self, argv))
 
+    @property
+    def templates(self) -> Templates:
+        """The Jinja2 environments, created (and jinja2 imported) on first use."""
+        if self._templates is None:
+            from .templating import Templates
+
+            self._templates = Templates(self)
+        return self._templates
+
     def global_context(self, provider: ContextProvider) -> ContextProvider:
         """Register a function whose dict is available in every template."""
-        self.templates.context_providers.append(provider)
+        self.template_context_providers.append(provider)
         return provider
 
     def get_conf(self, key: str, default: Any = None) -> Any:
@@ -263,6 +275,8 @@ class PyJolt:
         if not self._built:
             self.build()
         if self._openapi_spec is None or self._openapi_spec[0] is not self.router:
+            from .openapi.builder import build_openapi_spec
+
             self._openapi_spec = (self.router, build_openapi_spec(self))
         return self._openapi_spec[1]
 

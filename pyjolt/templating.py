@@ -50,7 +50,7 @@ class Templates:
         }
         self.env.globals.update(shared_globals)
         self.string_env.globals.update(shared_globals)
-        self.context_providers: list[ContextProvider] = []
+        self.context_providers = app.template_context_providers
 
     def _context(self, context: dict[str, Any], request: Request | None) -> dict[str, Any]:
         merged: dict[str, Any] = {}
