@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import os
-from typing import Annotated, Any, Literal
+import types
+from collections.abc import Mapping, Sequence, Set
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 TEN_MIB = 10 * 1024 * 1024
+STRUCTURED_TYPES = (list, tuple, set, frozenset, dict, Mapping, Sequence, Set, BaseModel)
 
-_SettingsMeta: Any = type(BaseSettings)
+_ModelMeta: Any = type(BaseModel)
 
 
 class ConfigError(ValueError):
     """The configuration is invalid; the message names each offending key."""
 
 
-class _ConfigMeta(_SettingsMeta):
+class _ConfigMeta(_ModelMeta):
     """Accept upper-case settings written without a type annotation.
 
     The SPEC's examples write ``TASK_MANAGER_JOB_STORES = {...}``; plain pydantic refuses
@@ -57,7 +60,44 @@ class _ConfigMeta(_SettingsMeta):
         return super().__new__(mcs, name, bases, namespace, **kw)
 
 
-class BaseConfig(BaseSettings, metaclass=_ConfigMeta):
+def _is_structured(annotation: Any) -> bool:
+    """Whether an environment value for this type is given as JSON (lists, dicts, models)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _is_structured(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_is_structured(arg) for arg in get_args(annotation) if arg is not type(None))
+    target = origin or annotation
+    if not isinstance(target, type) or issubclass(target, (str, bytes)):
+        return False
+    return issubclass(target, STRUCTURED_TYPES)
+
+
+def environment_values(config_class: type[BaseModel]) -> dict[str, Any]:
+    """Values of declared keys found in the environment (same name, empty ones ignored).
+
+    Strings go to pydantic as they are (its lax mode turns "false" into a bool, "9000"
+    into an int); lists, dicts and models are read as JSON.
+    """
+    found: dict[str, Any] = {}
+    for name, info in config_class.model_fields.items():
+        raw = os.environ.get(name)
+        if not raw:
+            continue
+        if not _is_structured(info.annotation):
+            found[name] = raw
+            continue
+        try:
+            found[name] = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"Invalid configuration in {config_class.__name__}: {name}: the environment "
+                f"variable must be JSON ({exc}), got {raw!r}"
+            ) from None
+    return found
+
+
+class BaseConfig(BaseModel, metaclass=_ConfigMeta):
     """Base class of every application config.
 
     Every declared key can be overridden by an environment variable of the same name
@@ -65,13 +105,11 @@ class BaseConfig(BaseSettings, metaclass=_ConfigMeta):
     such as ``DATABASE_URI``, are overridable the same way.
     """
 
-    model_config = SettingsConfigDict(
-        case_sensitive=True,
-        extra="allow",
-        validate_default=True,
-        arbitrary_types_allowed=True,
-        env_ignore_empty=True,
-    )
+    model_config = ConfigDict(extra="allow", validate_default=True, arbitrary_types_allowed=True)
+
+    def __init__(self, **values: Any) -> None:
+        # Environment first, explicit values win: Config(DEBUG=False) beats DEBUG=true.
+        super().__init__(**{**environment_values(type(self)), **values})
 
     APP_NAME: str = Field(default="PyJolt App", description="Human-readable name of the app")
     VERSION: str = Field(default="1.0.0", description="Application version")
@@ -142,10 +180,6 @@ def load_config(source: type[BaseConfig] | BaseConfig | dict[str, Any] | None) -
     except ValidationError as exc:
         name = source.__name__ if isinstance(source, type) else "config"
         raise ConfigError(describe_validation_error(name, exc)) from None
-    except SettingsError as exc:  # an environment value that is not valid JSON for a list
-        name = source.__name__ if isinstance(source, type) else "config"
-        cause = f" ({exc.__cause__})" if exc.__cause__ else ""
-        raise ConfigError(f"Invalid configuration in {name}: {exc}{cause}") from None
     raise ConfigError(
         f"configs must be a BaseConfig subclass, instance or dict, got {type(source).__name__}"
     )

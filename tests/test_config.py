@@ -7,6 +7,7 @@ import threading
 from typing import Any, List, Optional  # noqa: UP035 - the SPEC's configs are written this way
 
 import pytest
+from pydantic import BaseModel
 
 from pyjolt import BaseConfig, ConfigError, PyJolt, Request
 from pyjolt.controller import Controller, get, path
@@ -354,3 +355,31 @@ def test_get_conf_reads_config_values(key: str, default: Any, expected: Any) -> 
     application = PyJolt(SpecConfig)
     assert application.get_conf(key, default) == expected
     assert application.configs.get(key, default) == expected
+
+
+class Limits(BaseModel):
+    rate: int
+
+
+@pytest.mark.parametrize(
+    ("annotation", "env_value", "expected"),
+    [
+        (dict[str, bool], '{"beta": true}', {"beta": True}),
+        (list[str] | None, '["a", "b"]', ["a", "b"]),
+        (tuple[int, int], "[1, 2]", (1, 2)),
+        (Limits, '{"rate": 5}', Limits(rate=5)),
+        (str | None, '["not", "json", "parsed"]', '["not", "json", "parsed"]'),
+        (int, "7", 7),
+    ],
+)
+def test_structured_keys_read_json_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, annotation: Any, env_value: str, expected: Any
+) -> None:
+    config_class = type("Config", (BaseConfig,), {"__annotations__": {"EXTRA_KEY": annotation}})
+    monkeypatch.setenv("EXTRA_KEY", env_value)
+    assert expected == config_class().EXTRA_KEY
+
+
+def test_explicit_values_win_over_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "9001")
+    assert BaseConfig(PORT=7000).PORT == 7000
