@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
@@ -148,12 +149,11 @@ def run_wrk(url: str, script: str | None, seconds: int, connections: int) -> tup
     return rps, p99
 
 
-def time_command(command: list[str], runs: int, cwd: Path | None = None, prepare=None) -> float:
-    """Median wall time (ms) of ``command`` over ``runs`` runs."""
+def time_each(runs: int, command_for: Callable[[int], list[str]], cwd: Path | None = None) -> float:
+    """Median wall time (ms) of ``command_for(i)`` for i in range(runs); NaN if it fails."""
     times = []
     for index in range(runs):
-        if prepare:
-            prepare(index)
+        command = command_for(index)
         start = time.perf_counter()
         done = subprocess.run(command, cwd=cwd, capture_output=True, timeout=120)
         times.append((time.perf_counter() - start) * 1000)
@@ -165,40 +165,30 @@ def time_command(command: list[str], runs: int, cwd: Path | None = None, prepare
 
 def cli_timings(runs: int) -> dict[str, float]:
     bin_dir = Path(sys.executable).parent
-    results = {"python -c pass": time_command([sys.executable, "-c", "pass"], runs)}
+    results = {"python -c pass": time_each(runs, lambda i: [sys.executable, "-c", "pass"])}
     for tool in ("pyjolt", "fastapi", "litestar"):
         exe = bin_dir / tool
         if exe.exists():
-            results[f"{tool} --help"] = time_command([str(exe), "--help"], runs)
+            results[f"{tool} --help"] = time_each(runs, lambda i, exe=exe: [str(exe), "--help"])
     pyjolt = bin_dir / "pyjolt"
     if pyjolt.exists():
-        scratch = Path(tempfile.mkdtemp(prefix="pyjolt-bench-"))
-        try:
-
-            def fresh_target(index: int) -> None:
-                shutil.rmtree(scratch / f"proj{index}", ignore_errors=True)
-
-            results["pyjolt new-project --defaults"] = time_command(
-                [str(pyjolt), "new-project", "proj", "--defaults", "--force"], runs, cwd=scratch
+        with tempfile.TemporaryDirectory(prefix="pyjolt-bench-") as scratch:
+            work = Path(scratch)
+            subprocess.run(
+                [str(pyjolt), "new-project", "bench", "--defaults"],
+                cwd=work,
+                check=True,
+                capture_output=True,
+                timeout=120,
             )
-            project = scratch / "proj"
-
-            def fresh_controller(index: int) -> None:
-                subprocess.run(
-                    [str(pyjolt), "destroy", "controller", "bench_items"],
-                    cwd=project,
-                    capture_output=True,
-                    timeout=60,
-                )
-
-            results["pyjolt generate controller"] = time_command(
-                [str(pyjolt), "generate", "controller", "bench_items", "--force"],
-                runs,
-                cwd=project,
-                prepare=fresh_controller,
+            # Each run makes something new, as a user would: a new project folder, a new
+            # controller name.
+            results["pyjolt new-project --defaults"] = time_each(
+                runs, lambda i: [str(pyjolt), "new-project", f"p{i}x", "--defaults"], work
             )
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            results["pyjolt generate controller"] = time_each(
+                runs, lambda i: [str(pyjolt), "generate", "controller", f"c{i}x"], work / "bench"
+            )
     return results
 
 
