@@ -45,3 +45,18 @@ def load_import_string(entry: str, setting: str) -> Any:
                 f"{setting} entry {entry!r}: module {module_name!r} has no attribute {part!r}"
             ) from None
     return target
+
+
+def import_optional(module_name: str, purpose: str, extra: str) -> Any:
+    """Import an optional dependency, or fail with the pip command that installs it.
+
+    ``purpose`` says who needs it ("the Redis cache backend"), ``extra`` which PyJolt
+    extra brings it (``cache`` -> ``pip install "pyjolt[cache]"``).
+    """
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ImportError(
+            f"{purpose} needs the {module_name.partition('.')[0]} package: "
+            f'pip install "pyjolt[{extra}]"'
+        ) from exc

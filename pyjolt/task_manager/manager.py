@@ -7,23 +7,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..extension import BaseExtension
-from ..importing import load_import_string
+from ..importing import import_optional, load_import_string
 from .background import BackgroundTasks
 from .scheduling import scheduled_methods
 
 if TYPE_CHECKING:
     from ..app import PyJolt
 
-INSTALL_HINT = 'the TaskManager needs APScheduler 3: pip install "pyjolt[scheduler]"'
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 
 
 def _import_apscheduler() -> Any:
-    try:
-        import apscheduler.schedulers.asyncio as aps_asyncio
-    except ImportError as exc:
-        raise ImportError(INSTALL_HINT) from exc
-    return aps_asyncio
+    return import_optional("apscheduler.schedulers.asyncio", "the TaskManager", "scheduler")
 
 
 class TaskManager(BaseExtension):

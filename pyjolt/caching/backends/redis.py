@@ -7,9 +7,10 @@ import re
 import time
 from typing import Any
 
+from ...importing import import_optional
+
 logger = logging.getLogger(__name__)
 
-INSTALL_HINT = 'the Redis cache backend needs the redis package: pip install "pyjolt[cache]"'
 #: After a failure Redis is not asked again for this many seconds, so an outage costs
 #: each request nothing instead of a connection attempt.
 DEFAULT_RETRY_INTERVAL = 5.0
@@ -17,11 +18,7 @@ DEFAULT_TIMEOUT = 1.0
 
 
 def _import_redis() -> Any:
-    try:
-        import redis.asyncio as redis_asyncio
-    except ImportError as exc:
-        raise ImportError(INSTALL_HINT) from exc
-    return redis_asyncio
+    return import_optional("redis.asyncio", "the Redis cache backend", "cache")
 
 
 def _glob_escape(text: str) -> str:
