@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -30,7 +29,7 @@ from .exceptions.handler import ExceptionHandler
 from .exceptions.http_exceptions import BaseHttpException
 from .exceptions.registry import ExceptionRegistry, HandlerEntry
 from .importing import load_import_string
-from .lifecycle import lifecycle_methods
+from .lifecycle import lifecycle_methods, serve_lifespan
 from .media_type import HttpStatus
 from .openapi.controller import register_openapi_controller
 from .request import ClientDisconnected, Receive, Request, Scope, Send
@@ -297,43 +296,13 @@ class PyJolt:
         for hook in hooks:
             await as_async(hook)()
 
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                try:
-                    await self.startup()
-                except BaseException as exc:
-                    logger.exception("Application startup failed")
-                    text = f"Application startup failed: {type(exc).__name__}: {exc}"
-                    await send({"type": "lifespan.startup.failed", "message": text})
-                    return
-                if self.configs.GC_FREEZE_AFTER_STARTUP:
-                    # Everything imported and built so far lives as long as the server:
-                    # moving it out of the collector's generations keeps full collections
-                    # (and so tail latency) small. Undone at shutdown.
-                    gc.freeze()
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                if self.configs.GC_FREEZE_AFTER_STARTUP:
-                    gc.unfreeze()
-                try:
-                    await self.shutdown()
-                except BaseException as exc:
-                    logger.exception("Application shutdown failed")
-                    text = f"{type(exc).__name__}: {exc}"
-                    await send({"type": "lifespan.shutdown.failed", "message": text})
-                    return
-                await send({"type": "lifespan.shutdown.complete"})
-                return
-
     # --- requests ---------------------------------------------------------------------
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
             await self._http(scope, receive, send)
         elif kind == "lifespan":
-            await self._lifespan(receive, send)
+            await serve_lifespan(self, receive, send)
         elif kind == "websocket":
             await send({"type": "websocket.close", "code": 1000})
 
