@@ -1,4 +1,8 @@
-"""URL routing on werkzeug's Map, with a dictionary fast path for paths without arguments."""
+"""URL routing on werkzeug's Map, with quick paths for the common cases.
+
+Paths without arguments are a dictionary lookup; paths with arguments go through
+:class:`DynamicRouteIndex` when exactly one rule can match; werkzeug decides the rest.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 
 from .exceptions.http_exceptions import MethodNotAllowed, NotFound
 from .exceptions.redirects import RoutingRedirect
+from .route_index import DynamicRouteIndex
 
 if TYPE_CHECKING:
     from .controller.endpoint import Endpoint
@@ -28,6 +33,7 @@ class Router:
         self.endpoints: dict[str, Endpoint] = {}
         self.rules: list[tuple[str, str, str]] = []
         self._static: dict[str, dict[str, Endpoint]] = {}
+        self._dynamic = DynamicRouteIndex()
         self._adapter: MapAdapter | None = None
 
     def add(self, url: str, methods: list[str], name: str, endpoint: Endpoint) -> None:
@@ -41,6 +47,8 @@ class Router:
             table = self._static.setdefault(url, {})
             for method in rule.methods or ():
                 table[method] = endpoint
+        else:
+            self._dynamic.add(rule, self.map, endpoint)
         self._adapter = None
 
     @property
@@ -61,6 +69,10 @@ class Router:
             endpoint = static.get(method)
             if endpoint is not None:
                 return endpoint, {}
+        else:
+            quick = self._dynamic.match(path, method)
+            if quick is not None:
+                return quick
         try:
             if isinstance(query_string, bytes):
                 query_string = query_string.decode("latin-1")
