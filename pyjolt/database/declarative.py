@@ -18,6 +18,8 @@ from .query import AsyncQuery
 M = TypeVar("M")
 
 DEFAULT_DB_NAME = "db"
+#: Set on a declarative base by its SqlDatabase at startup, for session-less queries.
+DATABASE_ATTR = "__pyjolt_database__"
 
 #: Constraint names Alembic can refer to later (SQLite's batch mode needs named ones).
 NAMING_CONVENTION: dict[str, str] = {
@@ -38,9 +40,14 @@ class AsyncQueryMixin:
     __db_name__: str = DEFAULT_DB_NAME
 
     @classmethod
-    def query(cls: type[M], session: AsyncSession) -> AsyncQuery[M]:
-        """A query builder for this model running on ``session``."""
-        return AsyncQuery(session, cls)
+    def query(cls: type[M], session: AsyncSession | None = None) -> AsyncQuery[M]:
+        """A query builder for this model running on ``session``.
+
+        Without a session (the SPEC's ``await User.query().filter_by(id=1).first()``)
+        each awaited result opens and closes a short session of the model's database;
+        that needs the app started and one model of this base listed in MODELS.
+        """
+        return AsyncQuery(session, cls, database=getattr(cls, DATABASE_ATTR, None))
 
 
 def create_declarative_base(name: str = DEFAULT_DB_NAME) -> Any:
@@ -68,3 +75,12 @@ def database_name_of(model: Any) -> str | None:
         return None
     name = getattr(model, "__db_name__", DEFAULT_DB_NAME)
     return name if isinstance(name, str) else None
+
+
+def bind_bases(models: list[type], database: Any) -> None:
+    """Point the declarative bases of ``models`` at ``database`` (for ``query()``)."""
+    for model in models:
+        for klass in model.__mro__:
+            if "__db_name__" in vars(klass):
+                setattr(klass, DATABASE_ATTR, database)
+                break

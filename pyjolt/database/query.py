@@ -8,6 +8,8 @@ be shared and refined; the awaitable methods (``all``, ``first``, ``one``, ``cou
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Generic, TypedDict, TypeVar
 
 from sqlalchemy import func, select
@@ -52,23 +54,43 @@ def _as_int(parameter: str, value: object) -> int:
 class AsyncQuery(Generic[T]):
     """``await User.query(session).filter_by(active=True).order_by(User.id).all()``."""
 
-    __slots__ = ("model", "session", "statement")
+    __slots__ = ("database", "model", "session", "statement")
 
     def __init__(
-        self, session: AsyncSession, model: type[T], statement: Select[Any] | None = None
+        self,
+        session: AsyncSession | None,
+        model: type[T],
+        statement: Select[Any] | None = None,
+        database: Any = None,
     ) -> None:
-        if not isinstance(session, AsyncSession):
+        if session is None and database is None:
+            raise TypeError(
+                f"{model.__name__}.query() has no session and no connected database: pass a "
+                "session (db.session(), db.create_session(), @db.managed_session), or list "
+                "the model in MODELS with its SqlDatabase in EXTENSIONS"
+            )
+        if session is not None and not isinstance(session, AsyncSession):
             raise TypeError(
                 f"{model.__name__}.query(session) needs an AsyncSession, got "
                 f"{type(session).__name__}; use db.session(), db.create_session() "
                 "or @db.managed_session"
             )
         self.session = session
+        self.database = database
         self.model = model
         self.statement: Select[Any] = statement if statement is not None else select(model)
 
     def _with(self, statement: Select[Any]) -> AsyncQuery[T]:
-        return AsyncQuery(self.session, self.model, statement)
+        return AsyncQuery(self.session, self.model, statement, self.database)
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """The query's own session, or a short-lived one of its database (closed after)."""
+        if self.session is not None:
+            yield self.session
+        else:
+            async with self.database.session() as session:
+                yield session
 
     def _column(self, column: Any) -> Any:
         """A column expression, or the model attribute named by a string."""
@@ -127,23 +149,27 @@ class AsyncQuery(Generic[T]):
     # --- execution ------------------------------------------------------------------
     async def all(self) -> list[T]:
         """Every matching row."""
-        result = await self.session.scalars(self.statement)
-        return list(result.all())
+        async with self._session() as session:
+            result = await session.scalars(self.statement)
+            return list(result.all())
 
     async def first(self) -> T | None:
         """The first matching row, or None (adds LIMIT 1)."""
-        result = await self.session.scalars(self.statement.limit(1))
-        return result.first()
+        async with self._session() as session:
+            result = await session.scalars(self.statement.limit(1))
+            return result.first()
 
     async def one(self) -> T:
         """Exactly one row; raises NoResultFound or MultipleResultsFound otherwise."""
-        result = await self.session.scalars(self.statement)
-        return result.one()
+        async with self._session() as session:
+            result = await session.scalars(self.statement)
+            return result.one()
 
     async def count(self) -> int:
         """Number of rows the query returns (its limit and offset apply)."""
         counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
-        return int((await self.session.scalar(counted)) or 0)
+        async with self._session() as session:
+            return int((await session.scalar(counted)) or 0)
 
     async def paginate(
         self, page: int | str = 1, per_page: int | str = 10, *, max_per_page: int | None = None
@@ -156,20 +182,25 @@ class AsyncQuery(Generic[T]):
         """
         page_number = _as_int("page", page)
         size = _as_int("per_page", per_page)
-        limit = self._max_per_page(max_per_page)
-        if page_number < 1:
-            raise InvalidPaginationError("page", page, f"page must be 1 or more, got {page_number}")
-        if not 1 <= size <= limit:
-            raise InvalidPaginationError(
-                "per_page", per_page, f"per_page must be between 1 and {limit}, got {size}"
-            )
-        unpaged = self.statement.limit(None).offset(None)
-        counted = select(func.count()).select_from(unpaged.order_by(None).subquery())
-        total = int((await self.session.scalar(counted)) or 0)
-        rows = await self.session.scalars(unpaged.limit(size).offset((page_number - 1) * size))
+        async with self._session() as session:
+            limit = self._max_per_page(max_per_page, session)
+            if page_number < 1:
+                raise InvalidPaginationError(
+                    "page", page, f"page must be 1 or more, got {page_number}"
+                )
+            if not 1 <= size <= limit:
+                raise InvalidPaginationError(
+                    "per_page", per_page, f"per_page must be between 1 and {limit}, got {size}"
+                )
+            unpaged = self.statement.limit(None).offset(None)
+            counted = select(func.count()).select_from(unpaged.order_by(None).subquery())
+            total = int((await session.scalar(counted)) or 0)
+            offset = (page_number - 1) * size
+            rows = await session.scalars(unpaged.limit(size).offset(offset))
+            items = list(rows.all())
         pages = math.ceil(total / size)
         return Page(
-            items=list(rows.all()),
+            items=items,
             total=total,
             page=page_number,
             pages=pages,
@@ -178,10 +209,10 @@ class AsyncQuery(Generic[T]):
             has_prev=page_number > 1,
         )
 
-    def _max_per_page(self, explicit: int | None) -> int:
+    def _max_per_page(self, explicit: int | None, session: AsyncSession) -> int:
         if explicit is not None:
             return _as_int("max_per_page", explicit)
-        configured = self.session.info.get(MAX_PER_PAGE_INFO_KEY)
+        configured = session.info.get(MAX_PER_PAGE_INFO_KEY)
         return int(configured) if configured is not None else DEFAULT_MAX_PER_PAGE
 
     def __repr__(self) -> str:

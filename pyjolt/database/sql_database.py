@@ -27,7 +27,7 @@ from .connection import (
     parse_database_uri,
     settle_after_failed_connect,
 )
-from .declarative import DEFAULT_DB_NAME, database_name_of
+from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
 from .query import MAX_PER_PAGE_INFO_KEY
 
@@ -167,6 +167,7 @@ class SqlDatabase(BaseExtension):
         """
         if self._engine is not None:
             return
+        bind_bases(self.models, self)
         url = self.database_url()
         options = self.engine_options()
         try:

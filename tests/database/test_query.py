@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
+from sqlalchemy.orm import Mapped, mapped_column
 
-from pyjolt.database import AsyncQuery, InvalidPaginationError
+from pyjolt.database import AsyncQuery, InvalidPaginationError, create_declarative_base
 
 from .conftest import PEOPLE, ServeProject
 
@@ -165,7 +166,30 @@ async def test_max_per_page_is_configurable(serve_project: ServeProject) -> None
         assert len(allowed["items"]) == 5
 
 
-async def test_query_needs_an_async_session(serve_project: ServeProject) -> None:
+async def test_query_session_must_be_an_async_session(serve_project: ServeProject) -> None:
     async with serve_project(seed=False) as served:
         with pytest.raises(TypeError, match="AsyncSession"):
-            served.models.User.query(None)
+            served.models.User.query("not a session")
+
+
+async def test_query_without_a_session_uses_a_short_session_of_its_database(
+    serve_project: ServeProject,
+) -> None:
+    async with serve_project() as served:
+        User = served.models.User
+        user = await User.query().filter_by(email="grace@example.com").first()
+        assert user is not None and user.fullname == "Grace Hopper"
+        assert await User.query().count() == len(PEOPLE)
+        assert len(await User.query().order_by(User.id).limit(2).all()) == 2
+        assert (await User.query().paginate(page=1, per_page=2))["total"] == len(PEOPLE)
+        assert (await User.query().filter_by(id=1).one()).id == 1
+
+
+class Unbound(create_declarative_base("unbound_db")):  # type: ignore[misc]
+    __tablename__ = "unbound"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def test_query_without_a_session_before_the_database_connects_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="no session and no connected database"):
+        Unbound.query()
