@@ -17,7 +17,7 @@ import anyio.to_thread
 from pydantic import BaseModel
 
 from ..request import Request
-from ..response import Response, ResponseDefaults
+from ..response import STATUSES_WITHOUT_BODY, Response, ResponseDefaults
 from ..serialization import dump_json, model_serializer
 from .base import Controller
 from .body import BodyReader, body_reader, content_type_check
@@ -118,6 +118,7 @@ class Endpoint:
         "read_body",
         "response_model",
         "route_param_names",
+        "unchecked_media_type",
     )
 
     def __init__(self, name: str, controller: Controller, func: Callable[..., Any]) -> None:
@@ -135,6 +136,10 @@ class Endpoint:
         self.pass_all_route_params = True
         self.response_model: Any = None
         self.defaults = ResponseDefaults()
+        produces = self.meta.produces
+        self.unchecked_media_type: str | None = (
+            produces.lower() if produces and produces != "empty" else None
+        )
         self.call: Callable[[Request, dict[str, Any]], Awaitable[Any]]
 
     async def handle(self, req: Request) -> Response[Any]:
@@ -153,9 +158,29 @@ class Endpoint:
             kwargs[self.body_name] = await self.read_body(req)  # type: ignore[index]
         result = await self.call(req, kwargs)
         response = coerce_result(req, result)
+        if self.unchecked_media_type is not None:
+            self.check_produced_media_type(response)
         for hook in self.after_hooks:
             await hook(response)
         return response
+
+    def check_produced_media_type(self, response: Response[Any]) -> None:
+        """Warn once if a body's media type differs from what ``@produces`` declares.
+
+        Checked until the first response with a body, then never again: the warning
+        points at a handler bug, and the check must not cost every request.
+        """
+        actual = response.media_type.split(";", 1)[0].strip().lower()
+        if actual == "empty" or response.status_code in STATUSES_WITHOUT_BODY:
+            return
+        expected, self.unchecked_media_type = self.unchecked_media_type, None
+        if actual != expected:
+            logger.warning(
+                "%s answered with media type %r but @produces declares %r",
+                self.name,
+                actual,
+                expected,
+            )
 
 
 def coerce_result(req: Request, result: Any) -> Response[Any]:

@@ -349,3 +349,34 @@ async def test_response_model_fields_are_written_by_alias(make_app):
     async with PyJoltTestClient(make_app(AliasApi)) as client:
         response = await client.get("/alias/")
     assert response.json() == {"userName": "ada"}
+
+
+@path("/declared")
+class DeclaredApi(Controller):
+    @get("/mismatch")
+    @produces(MediaType.APPLICATION_JSON)
+    async def mismatch(self, req: Request) -> Response:
+        return req.response.text("not json")
+
+    @get("/match")
+    @produces(MediaType.TEXT_PLAIN)
+    async def match(self, req: Request) -> Response:
+        return req.response.text("plain")
+
+
+async def test_produces_mismatch_is_warned_once_per_endpoint(make_app, caplog):
+    with caplog.at_level(logging.WARNING, logger="pyjolt.controller.endpoint"):
+        async with PyJoltTestClient(make_app(DeclaredApi)) as client:
+            for _ in range(3):
+                assert (await client.get("/declared/mismatch")).text == "not json"
+    warnings = [r for r in caplog.records if "@produces declares" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "DeclaredApi.mismatch" in warnings[0].getMessage()
+    assert "'text/plain'" in warnings[0].getMessage()
+
+
+async def test_matching_produces_is_not_warned(make_app, caplog):
+    with caplog.at_level(logging.WARNING, logger="pyjolt.controller.endpoint"):
+        async with PyJoltTestClient(make_app(DeclaredApi)) as client:
+            await client.get("/declared/match")
+    assert not [r for r in caplog.records if "@produces declares" in r.getMessage()]

@@ -668,3 +668,9 @@ async def test_exception_inside_exception_handler_propagates_in_debug_mode(make_
     async with PyJoltTestClient(app) as client:
         with pytest.raises(RuntimeError, match="handler blew up"):
             await client.get("/e/raise/plain")
+
+
+async def test_unhandled_exception_is_logged_as_critical_like_the_spec_says(make_app, caplog):
+    with caplog.at_level(logging.ERROR):
+        await fetch(make_app, "/e/raise/unhandled")
+    assert any(r.levelno == logging.CRITICAL and r.exc_info for r in caplog.records)
