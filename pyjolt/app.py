@@ -104,6 +104,9 @@ class PyJolt:
         if not self.configs.BASE_PATH:
             self.configs.BASE_PATH = self._default_base_path()
         self.debug: bool = self.configs.DEBUG
+        strict = self.configs.STRICT_RESPONSES
+        #: Response models refuse wrongly typed data (on in DEBUG unless configured).
+        self.strict_responses: bool = self.debug if strict is None else strict
         self.max_body_size: int = self.configs.MAX_BODY_SIZE
         self.extensions: dict[str, Any] = {}
         self.controllers: list[type[Controller]] = []
@@ -255,10 +258,10 @@ class PyJolt:
         instance = handler_class(self)
         for method_name, exc_types in handler_class.handler_methods():
             method = getattr(instance, method_name)
-            hints = resolved_hints(method)
-            defaults = response_defaults(None, response_model_of(hints))
+            model = response_model_of(resolved_hints(method))
+            defaults = response_defaults(None, model, self.strict_responses)
             entry = HandlerEntry(
-                as_async(method), defaults, f"{handler_class.__name__}.{method_name}"
+                as_async(method), defaults, f"{handler_class.__name__}.{method_name}", model
             )
             for exc_type in exc_types:
                 self.exception_registry.register(exc_type, entry)

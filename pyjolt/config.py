@@ -6,14 +6,19 @@ import json
 import os
 import types
 from collections.abc import Mapping, Sequence, Set
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 TEN_MIB = 10 * 1024 * 1024
 STRUCTURED_TYPES = (list, tuple, set, frozenset, dict, Mapping, Sequence, Set, BaseModel)
 
-_ModelMeta: Any = type(BaseModel)
+if TYPE_CHECKING:
+    # Type checkers must see pydantic's own metaclass as the base, or every user's
+    # ``class Config(BaseConfig)`` reports a metaclass conflict.
+    from pydantic._internal._model_construction import ModelMetaclass as _ModelMeta
+else:
+    _ModelMeta = type(BaseModel)
 
 
 class ConfigError(ValueError):
@@ -137,6 +142,13 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
         description="Where the docs page loads Swagger UI from without swagger-ui-bundle",
     )
     MAX_BODY_SIZE: int = Field(default=TEN_MIB, gt=0, description="Largest accepted body, bytes")
+    STRICT_RESPONSES: bool | None = Field(
+        default=None,
+        description=(
+            "Refuse response data of the wrong type for the response model instead of "
+            "converting it (a 500 naming the field); unset: on when DEBUG is on"
+        ),
+    )
     GC_FREEZE_AFTER_STARTUP: bool = Field(
         default=True,
         description="gc.freeze() once started: the cyclic GC stops rescanning startup objects",

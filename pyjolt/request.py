@@ -53,6 +53,7 @@ class Request:
         "_receive",
         "_response",
         "app",
+        "passed_guards",
         "response_defaults",
         "route_parameters",
         "scope",
@@ -66,6 +67,8 @@ class Request:
         self.app = app
         self.route_parameters: dict[str, Any] = {}
         self.user: Any = None
+        #: The guards (authentication checks) the endpoint already ran for this request.
+        self.passed_guards: tuple[Any, ...] = ()
         self.state: dict[str, Any] = {}
         self.response_defaults: Any = None
         self._response: Response | None = None

@@ -7,9 +7,10 @@ import os
 from collections.abc import Generator
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self
 from urllib.parse import quote, urlsplit
 
+from typing_extensions import TypeVar
 from werkzeug.http import dump_cookie
 
 from .exceptions.http_exceptions import NotFound
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from .app import PyJolt
     from .request import Request, Send
 
-T = TypeVar("T")
+#: Defaults to Any, so a bare ``-> Response`` (as most handlers write it) type-checks.
+T = TypeVar("T", default=Any)
 
 FILE_CHUNK_SIZE = 64 * 1024
 STATUSES_WITHOUT_BODY = frozenset({204, 304}) | frozenset(range(100, 200))

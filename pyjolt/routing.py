@@ -84,8 +84,28 @@ class Router:
         except WerkzeugMethodNotAllowed as exc:
             raise MethodNotAllowed(exc.valid_methods or ()) from None
         except WerkzeugNotFound:
+            allowed = self._methods_of_slashed(path, method)
+            if allowed:
+                raise MethodNotAllowed(allowed) from None
             raise NotFound(f"No route for {path}") from None
         return self.endpoints[name], arguments  # type: ignore[return-value]
+
+    def _methods_of_slashed(self, path: str, method: str) -> list[str]:
+        """The methods allowed on ``path + "/"``, when only the method is wrong there.
+
+        werkzeug answers a wrong method on ``/tags`` with 404 when the rule is ``/tags/``
+        (it tries the slash only for methods the rule has), although ``GET /tags`` works;
+        both spellings should answer 405 with ``Allow``.
+        """
+        if path.endswith("/"):
+            return []
+        try:
+            self.adapter.match(path + "/", method)
+        except WerkzeugMethodNotAllowed as exc:
+            return list(exc.valid_methods or ())
+        except (WerkzeugNotFound, RequestRedirect):
+            return []
+        return []
 
     def url_for(self, name: str, **values: Any) -> str:
         """Build the path of endpoint ``name``; extra values become the query string."""

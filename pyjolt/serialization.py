@@ -50,12 +50,13 @@ def dump_json(data: Any) -> bytes:
     return to_json(data, fallback=_json_fallback, inf_nan_mode="null")
 
 
-def model_serializer(model: Any) -> Serializer:
+def model_serializer(model: Any, strict: bool = False) -> Serializer:
     """Build (once) a serializer that validates and filters data through ``model``.
 
     Anything with matching attributes is accepted (``from_attributes``), so ORM objects
     and other pydantic models serialize to exactly the fields of the response model.
     Fields are written by alias, matching the model's JSON schema in the OpenAPI document.
+    With ``strict``, values of the wrong type are refused instead of converted.
     """
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     model_class = model if isinstance(model, type) and issubclass(model, BaseModel) else None
@@ -66,7 +67,7 @@ def model_serializer(model: Any) -> Serializer:
         if dataclasses.is_dataclass(data) and not isinstance(data, type):
             data = dataclasses.asdict(data)
         try:
-            validated = adapter.validate_python(data, from_attributes=True)
+            validated = adapter.validate_python(data, strict=strict, from_attributes=True)
         except ValidationError as exc:
             raise ResponseModelError(
                 f"Response data does not fit the response model {model!r}; "

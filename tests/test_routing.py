@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from pyjolt import HttpStatus, PyJolt, Request, Response, UrlBuildError, abort
+from pyjolt import HttpStatus, MediaType, PyJolt, Request, Response, UrlBuildError, abort
 from pyjolt.controller import (
     Controller,
     after_request,
     before_request,
+    consumes,
     delete,
     get,
     patch,
@@ -22,6 +23,7 @@ from pyjolt.controller import (
     post,
     put,
 )
+from pyjolt.exceptions import ExceptionHandler, NotFound, handles
 from pyjolt.testing import PyJoltTestClient
 
 MakeApp = Callable[..., PyJolt]
@@ -331,6 +333,80 @@ async def test_strict_slashes_do_not_serve_an_added_slash(make_app: MakeApp) -> 
     assert response.status_code == 404
 
 
+@path("/api/tags")
+class TagsApi(Controller):
+    @get("/")
+    async def index(self, req: Request) -> dict[str, str]:
+        return {"handler": "tags"}
+
+
+@path("/api/labels")
+class LabelsApi(Controller):
+    @get("")
+    async def index(self, req: Request) -> dict[str, str]:
+        return {"handler": "labels"}
+
+    @post("")
+    async def create(self, req: Request) -> dict[str, str]:
+        return {"handler": "create label"}
+
+
+SLASH_SPELLINGS = ["/api/tags", "/api/tags/", "/api/labels", "/api/labels/", "/users", "/users/"]
+
+
+@pytest.mark.parametrize(
+    ("strict", "url"),
+    # With strict slashes, /api/labels/ is not a route of @get("") at all (404 below).
+    [(False, url) for url in SLASH_SPELLINGS]
+    + [(True, url) for url in SLASH_SPELLINGS if url != "/api/labels/"],
+)
+async def test_a_wrong_method_is_405_on_both_slash_spellings(
+    make_app: MakeApp, strict: bool, url: str
+) -> None:
+    application = make_app(TagsApi, LabelsApi, SlashApi, STRICT_SLASHES=strict)
+    async with PyJoltTestClient(application) as client:
+        response = await client.delete(url)
+    assert response.status_code == 405
+    assert "GET" in response.headers["allow"]
+
+
+async def test_an_empty_route_path_is_the_controllers_own_path(make_app: MakeApp) -> None:
+    application = make_app(LabelsApi, STRICT_SLASHES=True)
+    async with PyJoltTestClient(application) as client:
+        listed = await client.get("/api/labels")
+        created = await client.post("/api/labels")
+    assert listed.json() == {"handler": "labels"}
+    assert created.json() == {"handler": "create label"}
+    assert application.url_for("LabelsApi.index") == "/api/labels"
+
+
+async def test_an_empty_route_path_also_answers_with_a_slash_when_not_strict(
+    make_app: MakeApp,
+) -> None:
+    async with PyJoltTestClient(make_app(LabelsApi)) as client:
+        response = await client.get("/api/labels/")
+    assert response.json() == {"handler": "labels"}
+
+
+async def test_strict_slashes_do_not_add_a_slash_to_an_empty_route_path(
+    make_app: MakeApp,
+) -> None:
+    async with PyJoltTestClient(make_app(LabelsApi, STRICT_SLASHES=True)) as client:
+        response = await client.get("/api/labels/")
+    assert response.status_code == 404
+
+
+async def test_an_unknown_path_is_still_404(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(TagsApi, LabelsApi)) as client:
+        response = await client.delete("/api/nothing")
+    assert response.status_code == 404
+
+
+def test_a_route_path_without_a_leading_slash_is_refused() -> None:
+    with pytest.raises(ValueError, match="must start with '/'"):
+        get("labels")
+
+
 # --- controller prefixes and self.app --------------------------------------------------
 @path("/api/v1/accounts")
 class AccountsApi(Controller):
@@ -438,7 +514,8 @@ class HookedApi(AuditedBase):
     async def bravo_after(self, res: Response) -> None:
         hook_calls.append("bravo_after")
         res.set_header("X-Trail", res.headers["x-trail"] + ",bravo")
-        res.status(HttpStatus.ACCEPTED)
+        if res.status_code == HttpStatus.OK:
+            res.status(HttpStatus.ACCEPTED)
 
     @get("/")
     async def index(self, req: Request) -> dict[str, Any]:
@@ -480,7 +557,74 @@ async def test_before_request_abort_stops_the_request(make_app: MakeApp) -> None
     assert response.status_code == 403
     assert response.json() == {"status": "error", "message": "Denied by hook"}
     assert "handler" not in hook_calls
-    assert "x-trail" not in response.headers
+
+
+async def test_after_request_hooks_see_the_error_response_of_an_abort(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(HookedApi)) as client:
+        response = await client.get("/hooked/?deny=1")
+    assert response.status_code == 403
+    assert response.headers["x-trail"] == "yankee,bravo"
+    assert hook_calls[-2:] == ["yankee_after", "bravo_after"]
+
+
+class TeapotError(Exception):
+    pass
+
+
+class TeapotHandler(ExceptionHandler):
+    @handles(TeapotError)
+    async def teapot(self, req: Request, exc: TeapotError) -> Response:
+        return req.response.json({"teapot": True}).status(418)
+
+
+@path("/failing")
+class FailingApi(Controller):
+    @after_request
+    async def stamp(self, res: Response) -> None:
+        res.set_header("X-Seen-Status", str(res.status_code))
+
+    @get("/missing")
+    async def missing(self, req: Request) -> dict[str, str]:
+        raise NotFound("Product 7 not found")
+
+    @get("/crash")
+    async def crash(self, req: Request) -> dict[str, str]:
+        raise RuntimeError("boom")
+
+    @get("/teapot")
+    async def teapot(self, req: Request) -> dict[str, str]:
+        raise TeapotError()
+
+    @post("/body")
+    @consumes(MediaType.APPLICATION_JSON)
+    async def body(self, req: Request, data: dict[str, int]) -> dict[str, int]:
+        return data
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("GET", "/failing/missing", 404),
+        ("GET", "/failing/crash", 500),
+        ("GET", "/failing/teapot", 418),
+        ("POST", "/failing/body", 415),
+    ],
+)
+async def test_after_request_hooks_run_on_error_responses(
+    make_app: MakeApp, method: str, url: str, status: int
+) -> None:
+    application = make_app(FailingApi, handlers=[TeapotHandler])
+    async with PyJoltTestClient(application) as client:
+        response = await client.request(method, url)
+    assert response.status_code == status
+    assert response.headers["x-seen-status"] == str(status)
+
+
+async def test_routing_errors_have_no_controller_hooks_to_run(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(FailingApi)) as client:
+        response = await client.get("/failing/nowhere")
+    assert response.status_code == 404
+    assert "x-seen-status" not in response.headers
 
 
 async def test_hooks_only_run_for_their_own_controller(make_app: MakeApp) -> None:

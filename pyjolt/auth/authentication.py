@@ -1,4 +1,4 @@
-"""The Authentication extension: ``@auth.login_required`` and ``@auth.role_required``.
+"""The Authentication extension: ``login_required``, ``login_optional``, ``role_required``.
 
 Subclass :class:`Authentication`, implement ``user_loader`` (and ``role_check`` when
 roles are used), list the instance in EXTENSIONS. The decorators wrap handlers with
@@ -8,21 +8,29 @@ roles are used), list the instance in EXTENSIONS. The decorators wrap handlers w
 from __future__ import annotations
 
 import functools
-import inspect
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..controller.endpoint import EndpointDefinitionError, as_async
+from ..controller.guards import attach_guard, guard_passed
 from ..controller.metadata import add_wrapper_check
-from ..exceptions.http_exceptions import AuthenticationException, UnauthorizedException
+from ..exceptions.http_exceptions import AuthenticationException
 from ..extension import BaseExtension
+from .guards import AuthGuard, LoginGuard, OptionalLoginGuard, RoleGuard
 from .passwords import (
     DEFAULT_ROUNDS,
     hash_password,
     hash_password_async,
     verify_password,
     verify_password_async,
+)
+from .schemes import (
+    authorization_credentials,
+    challenge,
+    parse_schemes,
+    security_scheme,
+    security_scheme_name,
 )
 from .signed_cookies import DEFAULT_COOKIE_SALT, sign_value, unsign_value
 from .tokens import decode_jwt, encode_jwt, hmac_key
@@ -37,7 +45,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: Set on a wrapper to its own ``id``. ``functools.wraps`` copies the attribute onto
 #: outer wrappers, so only the function whose id matches is the wrapper itself.
 LOGIN_WRAPPER_ATTR = "__pyjolt_login_required__"
+OPTIONAL_LOGIN_WRAPPER_ATTR = "__pyjolt_login_optional__"
 ROLE_WRAPPER_ATTR = "__pyjolt_role_required__"
+AUTH_WRAPPER_ATTRS = (LOGIN_WRAPPER_ATTR, OPTIONAL_LOGIN_WRAPPER_ATTR, ROLE_WRAPPER_ATTR)
 
 
 def _mark(wrapper: Callable[..., Any], attr: str) -> None:
@@ -59,17 +69,13 @@ def wrapper_chain(func: Callable[..., Any]) -> list[Callable[..., Any]]:
 
 
 def is_login_wrapper(func: Callable[..., Any]) -> bool:
-    """True if ``func`` is a wrapper made by ``@auth.login_required``."""
-    return _is_marked(func, LOGIN_WRAPPER_ATTR)
+    """True if ``func`` is a wrapper made by ``login_required`` or ``login_optional``."""
+    return _is_marked(func, LOGIN_WRAPPER_ATTR) or _is_marked(func, OPTIONAL_LOGIN_WRAPPER_ATTR)
 
 
 def is_auth_wrapper(func: Callable[..., Any]) -> bool:
-    """True if ``func`` is a wrapper made by ``login_required`` or ``role_required``."""
-    return _is_marked(func, LOGIN_WRAPPER_ATTR) or _is_marked(func, ROLE_WRAPPER_ATTR)
-
-
-async def _maybe_await(value: Any) -> Any:
-    return await value if inspect.isawaitable(value) else value
+    """True if ``func`` is a wrapper made by one of the Authentication decorators."""
+    return any(_is_marked(func, attr) for attr in AUTH_WRAPPER_ATTRS)
 
 
 class Authentication(BaseExtension):
@@ -77,10 +83,15 @@ class Authentication(BaseExtension):
 
     Needs ``SECRET_KEY`` (at least 32 bytes; checked at startup). Optional config:
     ``AUTHENTICATION_ERROR_MESSAGE``, ``UNAUTHORIZED_ERROR_MESSAGE``,
-    ``AUTHENTICATION_BCRYPT_ROUNDS`` (default 12).
+    ``AUTHENTICATION_BCRYPT_ROUNDS`` (default 12) and ``AUTHENTICATION_SCHEMES`` (the
+    ``Authorization`` header schemes accepted, e.g. ``["Bearer", "Token"]``).
     """
 
     name = "authentication"
+    #: ``Authorization`` schemes accepted when ``AUTHENTICATION_SCHEMES`` is not set.
+    default_schemes: tuple[str, ...] = ()
+    #: ``bearerFormat`` of a Bearer scheme in the OpenAPI document (e.g. ``"JWT"``).
+    bearer_format: str | None = None
 
     def __init__(self, variable_prefix: str = "") -> None:
         super().__init__(variable_prefix)
@@ -100,6 +111,15 @@ class Authentication(BaseExtension):
             "to use @role_required"
         )
 
+    def credentials_present(self, req: Request) -> bool:
+        """Whether ``req`` carries credentials at all (used by ``login_optional``).
+
+        A request that sends credentials which do not load a user is refused with 401
+        even on ``login_optional`` endpoints. The default looks for an ``Authorization``
+        header; override it when credentials travel in a cookie.
+        """
+        return bool(req.headers.get("authorization", "").strip())
+
     # --- extension ---------------------------------------------------------------------
     def init_app(self, app: PyJolt) -> None:
         super().init_app(app)
@@ -109,6 +129,7 @@ class Authentication(BaseExtension):
     async def _check_configuration(self) -> None:
         """Fail startup on a missing or short SECRET_KEY rather than on the first login."""
         self._key()
+        _ = self.schemes
 
     def _conf(self, key: str, default: Any = None) -> Any:
         return self.get_conf(key, default) if self._app is not None else default
@@ -126,30 +147,82 @@ class Authentication(BaseExtension):
             setting, secret = "SECRET_KEY", self.app.configs.get("SECRET_KEY")
         return hmac_key(secret, setting)
 
-    def _message(self, req: Request, key: str, default: str) -> str:
+    def configured_message(self, req: Request, key: str, default: str) -> str:
+        """The message configured under ``{prefix}{key}``, or ``default``."""
         value = req.app.configs.get(f"{self.variable_prefix}{key}", None)
         return str(value) if value is not None else default
 
+    # --- Authorization header schemes -----------------------------------------------------
+    @property
+    def schemes(self) -> tuple[str, ...]:
+        """The accepted ``Authorization`` schemes: ``AUTHENTICATION_SCHEMES`` or the default."""
+        configured = self._conf("AUTHENTICATION_SCHEMES")
+        if configured is None:
+            return self.default_schemes
+        return parse_schemes(configured, f"{self.variable_prefix}AUTHENTICATION_SCHEMES")
+
+    def authorization_credentials(self, req: Request) -> str | None:
+        """The credentials of ``Authorization: <scheme> <credentials>`` in an accepted scheme."""
+        return authorization_credentials(req, self.schemes)
+
+    def authentication_error(self, req: Request) -> AuthenticationException:
+        """The 401 to raise for ``req``, with a ``WWW-Authenticate`` challenge per scheme."""
+        message = self.configured_message(
+            req, "AUTHENTICATION_ERROR_MESSAGE", AuthenticationException.default_message
+        )
+        schemes = self.schemes
+        headers = (
+            {"WWW-Authenticate": challenge(schemes, self.credentials_present(req))}
+            if schemes
+            else None
+        )
+        return AuthenticationException(message, headers=headers)
+
+    def openapi_security_schemes(self) -> dict[str, dict[str, Any]]:
+        """OpenAPI ``securitySchemes`` entries for the accepted schemes.
+
+        Empty when no header scheme is configured (a cookie read by a custom
+        ``user_loader``): override it to describe such credentials, e.g.
+        ``{"SessionCookie": {"type": "apiKey", "in": "cookie", "name": "auth_cookie"}}``.
+        """
+        return {
+            security_scheme_name(scheme): security_scheme(scheme, self.bearer_format)
+            for scheme in self.schemes
+        }
+
     # --- decorators --------------------------------------------------------------------
-    def login_required(self, func: F) -> F:
-        """Load the user with ``user_loader`` into ``req.user``, or answer 401."""
+    def _guarded(self, func: F, guard: AuthGuard, mark: str) -> F:
+        """Wrap ``func`` so that ``guard`` runs first, unless the endpoint already ran it."""
         call = as_async(func)
 
         @functools.wraps(func)
-        async def login_wrapper(controller: Any, req: Request, *args: Any, **kwargs: Any) -> Any:
-            user = await _maybe_await(self.user_loader(req))
-            if user is None:
-                raise AuthenticationException(
-                    self._message(
-                        req, "AUTHENTICATION_ERROR_MESSAGE", AuthenticationException.default_message
-                    )
-                )
-            req.user = user
+        async def guarded(controller: Any, req: Request, *args: Any, **kwargs: Any) -> Any:
+            if not guard_passed(req, guard):
+                await guard(req)
             return await call(controller, req, *args, **kwargs)
 
-        _mark(login_wrapper, LOGIN_WRAPPER_ATTR)
-        add_wrapper_check(login_wrapper, self._check_initialised)
-        return login_wrapper  # type: ignore[return-value]
+        _mark(guarded, mark)
+        attach_guard(guarded, guard)
+        return guarded  # type: ignore[return-value]
+
+    def login_required(self, func: F) -> F:
+        """Load the user with ``user_loader`` into ``req.user``, or answer 401.
+
+        Runs before the body is read or validated and before ``before_request`` hooks.
+        """
+        wrapper = self._guarded(func, LoginGuard(self), LOGIN_WRAPPER_ATTR)
+        add_wrapper_check(wrapper, self._check_initialised)
+        return wrapper
+
+    def login_optional(self, func: F) -> F:
+        """Load ``req.user`` when the request is authenticated, else leave it ``None``.
+
+        For endpoints that answer everyone but personalise for a logged-in user.
+        Credentials that are present but invalid still answer 401.
+        """
+        wrapper = self._guarded(func, OptionalLoginGuard(self), OPTIONAL_LOGIN_WRAPPER_ATTR)
+        add_wrapper_check(wrapper, self._check_initialised)
+        return wrapper
 
     def role_required(self, *roles: Any) -> Callable[[F], F]:
         """Answer 403 unless ``role_check(req.user, roles)`` is true.
@@ -164,32 +237,9 @@ class Authentication(BaseExtension):
             required = list(required[0])
 
         def decorate(func: F) -> F:
-            call = as_async(func)
-
-            @functools.wraps(func)
-            async def role_wrapper(controller: Any, req: Request, *args: Any, **kwargs: Any) -> Any:
-                user = req.user
-                if user is None:  # unreachable when the build-time check passed
-                    raise AuthenticationException(
-                        self._message(
-                            req,
-                            "AUTHENTICATION_ERROR_MESSAGE",
-                            AuthenticationException.default_message,
-                        )
-                    )
-                if not await _maybe_await(self.role_check(user, list(required))):
-                    raise UnauthorizedException(
-                        self._message(
-                            req,
-                            "UNAUTHORIZED_ERROR_MESSAGE",
-                            UnauthorizedException.default_message,
-                        )
-                    )
-                return await call(controller, req, *args, **kwargs)
-
-            _mark(role_wrapper, ROLE_WRAPPER_ATTR)
-            add_wrapper_check(role_wrapper, functools.partial(self._check_roles, role_wrapper))
-            return role_wrapper  # type: ignore[return-value]
+            wrapper = self._guarded(func, RoleGuard(self, required), ROLE_WRAPPER_ATTR)
+            add_wrapper_check(wrapper, functools.partial(self._check_roles, wrapper))
+            return wrapper
 
         return decorate
 
@@ -213,7 +263,7 @@ class Authentication(BaseExtension):
                     "    @auth.login_required\n    @auth.role_required(...)\n"
                     "    async def handler(self, req): ..."
                 )
-            if is_login_wrapper(func):
+            if _is_marked(func, LOGIN_WRAPPER_ATTR):
                 break
         if type(self).role_check is Authentication.role_check:
             raise EndpointDefinitionError(

@@ -1,4 +1,8 @@
-"""JWTAuthentication: a ready-made user loader for ``Authorization: Bearer <jwt>``."""
+"""JWTAuthentication: a ready-made user loader for ``Authorization: Bearer <jwt>``.
+
+The accepted schemes come from ``AUTHENTICATION_SCHEMES`` (default ``["Bearer"]``), so an
+API that expects ``Authorization: Token <jwt>`` only changes its config.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .authentication import Authentication
+from .schemes import authorization_credentials
 
 if TYPE_CHECKING:
     from ..request import Request
@@ -13,12 +18,7 @@ if TYPE_CHECKING:
 
 def bearer_token(req: Request) -> str | None:
     """The token of an ``Authorization: Bearer <token>`` header, or None."""
-    header = req.headers.get("authorization", "")
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token or " " in token:
-        return None
-    return token
+    return authorization_credentials(req, ("Bearer",))
 
 
 class JWTAuthentication(Authentication):
@@ -31,9 +31,11 @@ class JWTAuthentication(Authentication):
 
     name = "jwt_authentication"
     roles_claim = "roles"
+    default_schemes = ("Bearer",)
+    bearer_format = "JWT"
 
     async def user_loader(self, req: Request) -> Any:
-        token = bearer_token(req)
+        token = self.authorization_credentials(req)
         if token is None:
             return None
         claims = self.validate_jwt_token(token)

@@ -30,8 +30,11 @@ def _route(method: str) -> Callable[..., Callable[[F], F]]:
     def register(
         url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
     ) -> Callable[[F], F]:
-        if not url_path.startswith("/"):
-            raise ValueError(f"@{method.lower()}({url_path!r}): the path must start with '/'")
+        if url_path and not url_path.startswith("/"):
+            raise ValueError(
+                f"@{method.lower()}({url_path!r}): the path must start with '/' "
+                "(or be '' for the controller's own path)"
+            )
 
         def decorate(func: F) -> F:
             endpoint_meta(func).routes.append(RouteSpec(method, url_path, open_api_spec, tags))
@@ -40,7 +43,10 @@ def _route(method: str) -> Callable[..., Callable[[F], F]]:
         return decorate
 
     register.__name__ = method.lower()
-    register.__doc__ = f"Route {method} requests for ``url_path`` to the decorated method."
+    register.__doc__ = (
+        f"Route {method} requests for ``url_path`` to the decorated method: ``'/'`` is the "
+        "controller's path with a trailing slash, ``''`` the controller's path itself."
+    )
     return register
 
 

@@ -16,11 +16,12 @@ from typing import Any, get_args, get_origin
 import anyio.to_thread
 from pydantic import BaseModel
 
-from ..request import Request
+from ..request import ClientDisconnected, Request
 from ..response import STATUSES_WITHOUT_BODY, Response, ResponseDefaults
 from ..serialization import dump_json, model_serializer
 from .base import Controller
 from .body import BodyReader, body_reader, content_type_check
+from .guards import Guard, guards_of
 from .metadata import (
     HOOK_ATTR,
     WRAPPER_CHECKS_ATTR,
@@ -74,12 +75,18 @@ def response_model_of(hints: dict[str, Any]) -> Any:
     return None
 
 
-def response_defaults(meta: EndpointMeta | None, model: Any) -> ResponseDefaults:
-    """The status, media type and serializer an endpoint's responses start with."""
+def response_defaults(
+    meta: EndpointMeta | None, model: Any, strict: bool = False
+) -> ResponseDefaults:
+    """The status, media type and serializer an endpoint's responses start with.
+
+    ``strict`` makes the response model refuse data it would otherwise convert
+    (``"0"`` for an ``int`` field), so a handler's type bug surfaces during development.
+    """
     return ResponseDefaults(
         status_code=(meta.status_code if meta and meta.status_code else 200),
         media_type=(meta.produces if meta and meta.produces else "application/json"),
-        serialize=model_serializer(model) if model is not None else dump_json,
+        serialize=model_serializer(model, strict) if model is not None else dump_json,
     )
 
 
@@ -112,6 +119,7 @@ class Endpoint:
         "controller",
         "defaults",
         "func",
+        "guards",
         "meta",
         "name",
         "pass_all_route_params",
@@ -126,6 +134,7 @@ class Endpoint:
         self.controller = controller
         self.func = func
         self.meta = endpoint_meta(func)
+        self.guards: tuple[Guard, ...] = ()
         self.before_hooks: tuple[Callable[[Any], Awaitable[Any]], ...] = ()
         self.after_hooks: tuple[Callable[[Any], Awaitable[Any]], ...] = ()
         self.body_name: str | None = None
@@ -143,21 +152,37 @@ class Endpoint:
         self.call: Callable[[Request, dict[str, Any]], Awaitable[Any]]
 
     async def handle(self, req: Request) -> Response[Any]:
-        """Serve one request: hooks, body, handler, hooks."""
+        """Serve one request: guards, hooks, body, handler, hooks.
+
+        Guards (authentication) come first, so a caller who may not use the endpoint
+        learns nothing from body errors. After-request hooks also see the error
+        responses of exceptions raised on the way, answered by the exception handlers.
+        """
         req.response_defaults = self.defaults
-        for hook in self.before_hooks:
-            await hook(req)
-        params = req.route_parameters
-        if self.pass_all_route_params:
-            kwargs = dict(params)
-        else:
-            kwargs = {name: params[name] for name in self.route_param_names}
-        if self.check_content_type is not None:
-            self.check_content_type(req)
-        if self.read_body is not None:
-            kwargs[self.body_name] = await self.read_body(req)  # type: ignore[index]
-        result = await self.call(req, kwargs)
-        response = coerce_result(req, result)
+        try:
+            if self.guards:
+                for guard in self.guards:
+                    await guard(req)
+                req.passed_guards = self.guards
+            for hook in self.before_hooks:
+                await hook(req)
+            params = req.route_parameters
+            if self.pass_all_route_params:
+                kwargs = dict(params)
+            else:
+                kwargs = {name: params[name] for name in self.route_param_names}
+            if self.check_content_type is not None:
+                self.check_content_type(req)
+            if self.read_body is not None:
+                kwargs[self.body_name] = await self.read_body(req)  # type: ignore[index]
+            result = await self.call(req, kwargs)
+            response = coerce_result(req, result)
+        except ClientDisconnected:
+            raise
+        except Exception as exc:
+            if not self.after_hooks:
+                raise
+            response = await req.app.response_for_exception(req, exc)
         if self.unchecked_media_type is not None:
             self.check_produced_media_type(response)
         for hook in self.after_hooks:
@@ -250,7 +275,10 @@ def compile_endpoint(
             endpoint.read_body = body_reader(meta.consumes, endpoint.body_annotation)
 
     endpoint.response_model = response_model_of(hints)
-    endpoint.defaults = response_defaults(meta, endpoint.response_model)
+    endpoint.defaults = response_defaults(
+        meta, endpoint.response_model, controller.app.strict_responses
+    )
+    endpoint.guards = guards_of(func)
     endpoint.before_hooks, endpoint.after_hooks = map(tuple, controller_hooks(controller))
 
     bound = as_async(func.__get__(controller, type(controller)))

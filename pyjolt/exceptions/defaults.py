@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from ..media_type import HttpStatus
 from ..request import Request
 from ..response import Response
-from .http_exceptions import BaseHttpException, HtmlAborterException, MethodNotAllowed
+from .http_exceptions import BaseHttpException, HtmlAborterException
 from .redirects import RoutingRedirect
 
 logger = logging.getLogger(__name__)
@@ -19,8 +19,8 @@ logger = logging.getLogger(__name__)
 async def http_exception_response(req: Request, exc: BaseException) -> Response[Any]:
     assert isinstance(exc, BaseHttpException)
     response = req.response.json(exc.to_body()).status(exc.status_code)
-    if isinstance(exc, MethodNotAllowed) and exc.allowed_methods:
-        response.set_header("Allow", ", ".join(exc.allowed_methods))
+    for name, value in exc.headers.items():
+        response.set_header(name, value)
     return response
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NoReturn
 
 from ..media_type import HttpStatus
 
@@ -20,12 +20,15 @@ class BaseHttpException(Exception):
         status_code: int | None = None,
         status: str = "error",
         data: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.message = message if message is not None else self.default_message
         if status_code is not None:
             self.status_code = int(status_code)
         self.status = status
         self.data = data
+        #: Headers the default answer adds (``WWW-Authenticate`` on a 401, ``Allow``...).
+        self.headers: dict[str, str] = dict(headers or {})
         super().__init__(self.message)
 
     def to_body(self) -> dict[str, Any]:
@@ -58,7 +61,8 @@ class MethodNotAllowed(BaseHttpException):
 
     def __init__(self, allowed_methods: Iterable[str] = (), message: str | None = None) -> None:
         self.allowed_methods = sorted(set(allowed_methods))
-        super().__init__(message)
+        allow = {"Allow": ", ".join(self.allowed_methods)} if self.allowed_methods else None
+        super().__init__(message, headers=allow)
 
 
 class PayloadTooLarge(BaseHttpException):
@@ -102,11 +106,13 @@ def abort(
     status_code: int = HttpStatus.BAD_REQUEST,
     status: str = "error",
     data: Any = None,
-) -> None:
+) -> NoReturn:
     """Stop the request now with a JSON error response (fail fast)."""
     raise AborterException(message=msg, status_code=status_code, status=status, data=data)
 
 
-def html_abort(template: str, status_code: int = HttpStatus.BAD_REQUEST, data: Any = None) -> None:
+def html_abort(
+    template: str, status_code: int = HttpStatus.BAD_REQUEST, data: Any = None
+) -> NoReturn:
     """Stop the request now with a rendered HTML template as the response."""
     raise HtmlAborterException(template, status_code=status_code, data=data)

@@ -19,6 +19,8 @@ class HandlerEntry:
     call: HandlerCall
     defaults: ResponseDefaults
     name: str
+    #: The handler's declared ``-> Response[Model]`` (documents its answers in OpenAPI).
+    response_model: Any = None
 
 
 class ExceptionRegistry:
@@ -54,4 +56,11 @@ class ExceptionRegistry:
             if entry is not None:
                 break
         self._cache[exc_type] = entry
+        return entry
+
+    def app_handler_for(self, exc_type: type[BaseException]) -> HandlerEntry | None:
+        """The app's own handler that answers ``exc_type``, or None if a default does."""
+        entry = self.find(exc_type)
+        if entry is None or any(entry is default for default in self._default_handlers.values()):
+            return None
         return entry

@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import inspect
 import logging
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from ..controller.decorators import PATH_ATTR
 from ..controller.metadata import RouteSpec
 from ..controller.openapi_docs import Descriptor
+from ..exceptions.http_exceptions import (
+    AuthenticationException,
+    BadRequest,
+    NotFound,
+    UnauthorizedException,
+    UnsupportedMediaType,
+)
 from ..media_type import MediaType
 from .paths import openapi_path
 from .schemas import HttpErrorBody, SchemaRegistry, ValidationErrorBody
+from .security import EndpointSecurity, endpoint_security
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -55,6 +64,7 @@ def build_openapi_spec(app: PyJolt) -> dict[str, Any]:
     """
     config = app.configs
     registry = SchemaRegistry()
+    security_schemes: dict[str, dict[str, Any]] = {}
     paths: dict[str, dict[str, Any]] = {}
     tag_names: list[str] = []
     operation_ids: set[str] = set()
@@ -75,7 +85,9 @@ def build_openapi_spec(app: PyJolt) -> dict[str, Any]:
             )
             continue
         operation_id = _unique(name, operation_ids)
-        operation = _operation(endpoint, operation_id, route, parameters, registry)
+        security = endpoint_security(endpoint)
+        security_schemes.update(security.schemes)
+        operation = _operation(app, endpoint, operation_id, route, parameters, security, registry)
         for tag in operation["tags"]:
             if tag not in tag_names:
                 tag_names.append(tag)
@@ -92,9 +104,14 @@ def build_openapi_spec(app: PyJolt) -> dict[str, Any]:
     }
     if tag_names:
         spec["tags"] = [{"name": tag} for tag in tag_names]
+    components: dict[str, Any] = {}
     schemas = registry.components()
     if schemas:
-        spec["components"] = {"schemas": schemas}
+        components["schemas"] = schemas
+    if security_schemes:
+        components["securitySchemes"] = security_schemes
+    if components:
+        spec["components"] = components
     return spec
 
 
@@ -140,10 +157,12 @@ def _tags(endpoint: Endpoint, route: RouteSpec | None) -> list[str]:
 
 
 def _operation(
+    app: PyJolt,
     endpoint: Endpoint,
     operation_id: str,
     route: RouteSpec | None,
     parameters: list[dict[str, Any]],
+    security: EndpointSecurity,
     registry: SchemaRegistry,
 ) -> dict[str, Any]:
     operation: dict[str, Any] = {"operationId": operation_id, "tags": _tags(endpoint, route)}
@@ -158,7 +177,9 @@ def _operation(
     request_body = _request_body(endpoint, registry)
     if request_body is not None:
         operation["requestBody"] = request_body
-    operation["responses"] = _responses(endpoint, bool(parameters), registry)
+    operation["responses"] = _responses(app, endpoint, bool(parameters), security, registry)
+    if security.requirements is not None:
+        operation["security"] = security.requirements
     return operation
 
 
@@ -174,7 +195,11 @@ def _request_body(endpoint: Endpoint, registry: SchemaRegistry) -> dict[str, Any
 
 
 def _responses(
-    endpoint: Endpoint, has_path_parameters: bool, registry: SchemaRegistry
+    app: PyJolt,
+    endpoint: Endpoint,
+    has_path_parameters: bool,
+    security: EndpointSecurity,
+    registry: SchemaRegistry,
 ) -> dict[str, Any]:
     meta = endpoint.meta
     status = meta.status_code or 200
@@ -185,31 +210,82 @@ def _responses(
     responses: dict[str, Any] = {str(status): success}
     for descriptor in meta.descriptors:
         responses[str(int(descriptor.status))] = _described_response(endpoint, descriptor, registry)
-    for code, description, model in _framework_answers(endpoint, has_path_parameters):
-        if str(code) not in responses:
-            responses[str(code)] = _error_response(description, model, registry)
+    for answer in _framework_answers(endpoint, has_path_parameters, security):
+        if str(answer.status) not in responses:
+            responses[str(answer.status)] = _error_response(app, answer, registry)
     return responses
 
 
+@dataclass(frozen=True)
+class FrameworkAnswer:
+    """An error the framework itself answers, raised as ``exception``."""
+
+    status: int
+    description: str
+    exception: type[BaseException]
+    default_body: type[BaseModel]
+    headers: tuple[str, ...] = ()
+
+
 def _framework_answers(
-    endpoint: Endpoint, has_path_parameters: bool
-) -> list[tuple[int, str, type[BaseModel]]]:
+    endpoint: Endpoint, has_path_parameters: bool, security: EndpointSecurity
+) -> list[FrameworkAnswer]:
     """The error answers the framework itself gives before or around the handler.
 
     A Descriptor for the same status wins: the user knows their handlers better.
     """
-    answers: list[tuple[int, str, type[BaseModel]]] = []
+    answers: list[FrameworkAnswer] = []
+    if security.unauthorized:
+        challenge = ("WWW-Authenticate",) if security.challenges else ()
+        answers.append(
+            FrameworkAnswer(
+                401,
+                "Unauthorized: the credentials are missing or invalid",
+                AuthenticationException,
+                HttpErrorBody,
+                challenge,
+            )
+        )
+    if security.forbidden:
+        answers.append(
+            FrameworkAnswer(
+                403,
+                "Forbidden: the user does not have a required role",
+                UnauthorizedException,
+                HttpErrorBody,
+            )
+        )
     consumes = endpoint.meta.consumes
     if consumes and consumes != NO_CONTENT:
         if endpoint.body_name is not None and _body_is_decoded(endpoint):
-            answers.append((400, "Bad request: the body could not be parsed", HttpErrorBody))
-        answers.append((415, f"Unsupported media type: the body must be {consumes}", HttpErrorBody))
+            answers.append(
+                FrameworkAnswer(
+                    400, "Bad request: the body could not be parsed", BadRequest, HttpErrorBody
+                )
+            )
+        answers.append(
+            FrameworkAnswer(
+                415,
+                f"Unsupported media type: the body must be {consumes}",
+                UnsupportedMediaType,
+                HttpErrorBody,
+            )
+        )
         if endpoint.body_name is not None and _body_is_validated(endpoint):
             answers.append(
-                (422, "Validation error: the body does not match its schema", ValidationErrorBody)
+                FrameworkAnswer(
+                    422,
+                    "Validation error: the body does not match its schema",
+                    ValidationError,
+                    ValidationErrorBody,
+                )
             )
     if has_path_parameters:
-        answers.append((404, "Not found: no route matches these path parameters", HttpErrorBody))
+        answers.append(
+            FrameworkAnswer(
+                404, "Not found: no route matches these path parameters", NotFound, HttpErrorBody
+            )
+        )
     return answers
 
 
@@ -250,10 +326,31 @@ def _described_response(
 
 
 def _error_response(
-    description: str, model: type[BaseModel], registry: SchemaRegistry
+    app: PyJolt, answer: FrameworkAnswer, registry: SchemaRegistry
 ) -> dict[str, Any]:
-    schema = registry.schema(model, "serialization", description)
-    return {"description": description, "content": {JSON: {"schema": schema}}}
+    """The documented error answer, in the body shape of whichever handler answers it.
+
+    An app's ExceptionHandler that answers the exception replaces the framework's body;
+    its ``-> Response[Model]`` annotation documents the new shape (without one the shape
+    is unknown and left open).
+    """
+    response: dict[str, Any] = {"description": answer.description}
+    handler = app.exception_registry.app_handler_for(answer.exception)
+    if handler is None:
+        schema = registry.schema(answer.default_body, "serialization", answer.description)
+        response["content"] = {JSON: {"schema": schema}}
+    elif handler.response_model is not None:
+        where = f"the response of {handler.name}"
+        schema = registry.schema(handler.response_model, "serialization", where)
+        response["content"] = {handler.defaults.media_type: {"schema": schema}}
+    else:
+        response["content"] = {handler.defaults.media_type: {}}
+    if answer.headers:
+        response["headers"] = {
+            name: {"schema": {"type": "string"}, "description": f"The {name} challenge"}
+            for name in answer.headers
+        }
+    return response
 
 
 def _phrase(status: int) -> str:

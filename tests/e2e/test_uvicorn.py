@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from pyjolt import BaseConfig
@@ -175,6 +176,48 @@ def test_spec_app_answers_with_status(
     assert response.status_code == status, response.text
 
 
+SPEC_SECRET = "46373hdnsfshf73462twvdngnghjdgsfd"
+BAD_BODIES: list[dict[str, Any]] = [
+    {},
+    {"content": b"email=a", "headers": {"content-type": "text/plain"}},
+    {"content": b'{"email": ', "headers": {"content-type": "application/json"}},
+    {"json": {"email": "jane@example.com"}},
+    {"json": VALID_USER},
+]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("body", BAD_BODIES)
+@pytest.mark.parametrize("credentials", [None, "forged", "expired"])
+def test_authentication_is_checked_before_the_body(
+    http: httpx.Client, body: dict[str, Any], credentials: str | None
+) -> None:
+    headers = dict(body.get("headers", {}))
+    if credentials == "forged":
+        headers.update(bearer("forged"))
+    elif credentials == "expired":
+        past = int(time.time()) - 60
+        headers.update(bearer(jwt.encode({"sub": "1", "exp": past}, SPEC_SECRET, "HS256")))
+    response = http.put("/api/v1/users/1", **{**body, "headers": headers})
+    assert response.status_code == 401, response.text
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    ("body", "status"), [(BAD_BODIES[0], 415), (BAD_BODIES[2], 400), (BAD_BODIES[4], 200)]
+)
+def test_authenticated_callers_reach_the_body_checks(
+    http: httpx.Client, body: dict[str, Any], status: int
+) -> None:
+    token = jwt.encode({"sub": "1", "exp": int(time.time()) + 60}, SPEC_SECRET, "HS256")
+    headers = {**body.get("headers", {}), **bearer(token)}
+    response = http.put("/api/v1/users/1", **{**body, "headers": headers})
+    assert response.status_code == status, response.text
+
+
 def test_startup_hook_ran_before_serving(http: httpx.Client) -> None:
     assert http.get("/api/v1/users/status").json() == {"started": True}
 
@@ -225,7 +268,7 @@ def test_validation_error_is_answered_by_the_spec_handler(http: httpx.Client) ->
 
 def test_method_not_allowed_lists_allowed_methods(http: httpx.Client) -> None:
     response = http.delete("/api/v1/users/1")
-    assert response.headers["allow"] == "GET, HEAD"
+    assert response.headers["allow"] == "GET, HEAD, PUT"
 
 
 def test_unsupported_media_type_names_the_expected_type(http: httpx.Client) -> None:

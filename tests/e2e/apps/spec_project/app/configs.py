@@ -15,6 +15,7 @@ class Config(BaseConfig):  # must inherit from BaseConfig
     DEBUG: bool = True
     MAX_BODY_SIZE: int = 1024
 
+    EXTENSIONS: list[str] = ["app.authentication:auth"]
     CONTROLLERS: list[str] = [
         "app.api.users.user_api:UserApi",
         "app.api.auth.auth_api:AuthApi",

@@ -3,8 +3,9 @@
 from pydantic import BaseModel
 
 from app.api.exceptions.custom_exceptions import EntityNotFound
+from app.authentication import auth
 from pyjolt import HttpStatus, MediaType, Request, Response, abort
-from pyjolt.controller import Controller, consumes, get, path, post, produces
+from pyjolt.controller import Controller, consumes, get, path, post, produces, put
 
 
 class UserData(BaseModel):
@@ -38,3 +39,10 @@ class UserApi(Controller):
     async def create_user(self, req: Request, user_data: UserData) -> Response[UserData]:
         """Creates new user"""
         return req.response.json(user_data).status(HttpStatus.CREATED)
+
+    @put("/<int:user_id>")
+    @consumes(MediaType.APPLICATION_JSON)
+    @auth.login_required
+    async def update_user(self, req: Request, user_id: int, user_data: UserData) -> Response:
+        """Updates a user: authentication comes before the body checks"""
+        return req.response.json({"id": user_id, "by": req.user["sub"]})

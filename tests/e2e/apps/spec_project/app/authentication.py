@@ -1,0 +1,5 @@
+# app/authentication.py
+
+from pyjolt.auth import JWTAuthentication
+
+auth = JWTAuthentication()
