@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.exceptions import MethodNotAllowed as WerkzeugMethodNotAllowed
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
-from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
+from werkzeug.routing import BuildError, IntegerConverter, Map, MapAdapter, RequestRedirect, Rule
 
 from .exceptions.http_exceptions import MethodNotAllowed, NotFound
 from .exceptions.redirects import RoutingRedirect
@@ -19,6 +19,26 @@ from .route_index import DynamicRouteIndex
 
 if TYPE_CHECKING:
     from .controller.endpoint import Endpoint
+
+
+#: The largest value of a 32-bit signed integer column (SQL ``INTEGER`` on PostgreSQL).
+MAX_INTEGER_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<id:product_id>``: a row id, from 1 up to what the id column can hold.
+
+    werkzeug's ``int`` accepts any number of digits, so ``/products/99999999999``
+    reached the database and failed there (an overflow error, answered 500); ids out of
+    range now match no route (404). ``<id(max=9223372036854775807):x>`` for BIGINT ids.
+    """
+
+    def __init__(self, map: Map, max: int = MAX_INTEGER_ID) -> None:
+        super().__init__(map, min=1, max=max)
+
+
+#: Converters every PyJolt app knows besides werkzeug's own.
+CONVERTERS = {"id": DatabaseIdConverter}
 
 
 class UrlBuildError(LookupError):
@@ -29,7 +49,9 @@ class Router:
     """Holds the rules; matches paths to Endpoints and builds URLs back."""
 
     def __init__(self, strict_slashes: bool) -> None:
-        self.map = Map(strict_slashes=strict_slashes, redirect_defaults=False)
+        self.map = Map(
+            strict_slashes=strict_slashes, redirect_defaults=False, converters=CONVERTERS
+        )
         self.endpoints: dict[str, Endpoint] = {}
         self.rules: list[tuple[str, str, str]] = []
         self._static: dict[str, dict[str, Endpoint]] = {}

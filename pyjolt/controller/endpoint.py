@@ -29,6 +29,7 @@ from .metadata import (
     endpoint_meta,
     injected_parameters,
 )
+from .query import QueryPlan, is_query_model, query_plan
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def resolved_hints(func: Callable[..., Any]) -> dict[str, Any]:
     """Type hints of the innermost function, resolving string annotations when possible."""
     target = inspect.unwrap(func)
     try:
-        return typing.get_type_hints(target)
+        return typing.get_type_hints(target, include_extras=True)
     except Exception as exc:  # unresolvable forward references: fall back to raw hints
         logger.debug("Could not resolve type hints of %s: %s", target.__qualname__, exc)
         return dict(getattr(target, "__annotations__", {}))
@@ -123,6 +124,7 @@ class Endpoint:
         "meta",
         "name",
         "pass_all_route_params",
+        "query",
         "read_body",
         "response_model",
         "route_param_names",
@@ -140,6 +142,7 @@ class Endpoint:
         self.body_name: str | None = None
         self.body_annotation: Any = None
         self.read_body: BodyReader | None = None
+        self.query: QueryPlan | None = None
         self.check_content_type: Callable[[Request], None] | None = None
         self.route_param_names: tuple[str, ...] = ()
         self.pass_all_route_params = True
@@ -171,6 +174,8 @@ class Endpoint:
                 kwargs = dict(params)
             else:
                 kwargs = {name: params[name] for name in self.route_param_names}
+            if self.query is not None:
+                kwargs.update(self.query.read(req.query_params))
             if self.check_content_type is not None:
                 self.check_content_type(req)
             if self.read_body is not None:
@@ -250,6 +255,8 @@ def compile_endpoint(
         params = params[1:]
     accepts_any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
     route_names: list[str] = []
+    query_values: list[tuple[str, Any, Any]] = []
+    query_models: dict[str, type] = {}
     for param in params:
         if param.kind in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
             continue
@@ -261,11 +268,30 @@ def compile_endpoint(
         elif meta.consumes and endpoint.body_name is None and annotation is not EMPTY:
             endpoint.body_name = param.name
             endpoint.body_annotation = annotation
-        elif param.default is inspect.Parameter.empty:
+        elif annotation is not EMPTY and is_query_model(annotation):
+            query_models[param.name] = annotation
+        elif annotation is not EMPTY:
+            default = ... if param.default is EMPTY else param.default
+            query_values.append((param.name, annotation, default))
+        elif param.default is EMPTY:
             raise EndpointDefinitionError(
                 f"{name}: parameter {param.name!r} is not a route parameter "
-                f"({sorted(route_args) or 'none'}), a @consumes body or injected by a decorator"
+                f"({sorted(route_args) or 'none'}), a @consumes body, a typed query "
+                "parameter or injected by a decorator"
             )
+    try:
+        endpoint.query = query_plan(name, query_values, query_models)
+    except Exception as exc:  # pydantic cannot validate one of the annotations
+        raise EndpointDefinitionError(
+            f"{name}: the query parameters {[n for n, _, _ in query_values]} cannot be "
+            f"read from the query string: {exc}"
+        ) from exc
+    unused = route_args - set(route_names)
+    if unused and not accepts_any_keyword:
+        raise EndpointDefinitionError(
+            f"{name}: route argument(s) {sorted(unused)} are not parameters of the handler; "
+            "add them to its signature (or **kwargs to ignore them)"
+        )
     endpoint.route_param_names = tuple(route_names)
     endpoint.pass_all_route_params = accepts_any_keyword or set(route_names) == route_args
 

@@ -48,6 +48,18 @@ class BadRequest(BaseHttpException):
     default_message = "Bad request"
 
 
+class InvalidQueryParameters(BadRequest):
+    """Typed query parameters are missing or do not fit their types: 400, with the errors."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = errors
+        names = ", ".join(sorted({str(error["loc"][-1]) for error in errors}))
+        super().__init__(f"Invalid query parameter(s): {names}")
+
+    def to_body(self) -> dict[str, Any]:
+        return {"status": self.status, "message": self.message, "errors": self.errors}
+
+
 class NotFound(BaseHttpException):
     status_code = HttpStatus.NOT_FOUND
     default_message = "Not found"

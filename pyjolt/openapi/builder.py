@@ -22,13 +22,14 @@ from ..controller.openapi_docs import Descriptor
 from ..exceptions.http_exceptions import (
     AuthenticationException,
     BadRequest,
+    InvalidQueryParameters,
     NotFound,
     UnauthorizedException,
     UnsupportedMediaType,
 )
 from ..media_type import MediaType
 from .paths import openapi_path
-from .schemas import HttpErrorBody, SchemaRegistry, ValidationErrorBody
+from .schemas import HttpErrorBody, QueryErrorBody, SchemaRegistry, ValidationErrorBody
 from .security import EndpointSecurity, endpoint_security
 
 if TYPE_CHECKING:
@@ -172,8 +173,9 @@ def _operation(
         operation["summary"] = summary.strip()
         if rest.strip():
             operation["description"] = rest.strip()
-    if parameters:
-        operation["parameters"] = parameters
+    query = _query_parameters(endpoint, registry)
+    if parameters or query:
+        operation["parameters"] = [*parameters, *query]
     request_body = _request_body(endpoint, registry)
     if request_body is not None:
         operation["requestBody"] = request_body
@@ -210,9 +212,12 @@ def _responses(
     responses: dict[str, Any] = {str(status): success}
     for descriptor in meta.descriptors:
         responses[str(int(descriptor.status))] = _described_response(endpoint, descriptor, registry)
+    by_status: dict[int, list[FrameworkAnswer]] = {}
     for answer in _framework_answers(endpoint, has_path_parameters, security):
-        if str(answer.status) not in responses:
-            responses[str(answer.status)] = _error_response(app, answer, registry)
+        by_status.setdefault(answer.status, []).append(answer)
+    for code, answers in by_status.items():
+        if str(code) not in responses:
+            responses[str(code)] = _error_response(app, answers, registry)
     return responses
 
 
@@ -255,6 +260,15 @@ def _framework_answers(
                 HttpErrorBody,
             )
         )
+    if endpoint.query is not None:
+        answers.append(
+            FrameworkAnswer(
+                400,
+                "Bad request: a query parameter is missing or invalid",
+                InvalidQueryParameters,
+                QueryErrorBody,
+            )
+        )
     consumes = endpoint.meta.consumes
     if consumes and consumes != NO_CONTENT:
         if endpoint.body_name is not None and _body_is_decoded(endpoint):
@@ -287,6 +301,25 @@ def _framework_answers(
             )
         )
     return answers
+
+
+def _query_parameters(endpoint: Endpoint, registry: SchemaRegistry) -> list[dict[str, Any]]:
+    """The ``in: query`` parameter objects of an endpoint's typed query parameters."""
+    if endpoint.query is None:
+        return []
+    parameters = []
+    for field in endpoint.query.fields:
+        where = f"query parameter {field.key!r} of {endpoint.name}"
+        parameter: dict[str, Any] = {
+            "name": field.key,
+            "in": "query",
+            "required": field.required,
+            "schema": registry.schema(field.annotation, "validation", where),
+        }
+        if field.description:
+            parameter["description"] = field.description
+        parameters.append(parameter)
+    return parameters
 
 
 def _is_text_body(endpoint: Endpoint) -> bool:
@@ -326,29 +359,45 @@ def _described_response(
 
 
 def _error_response(
-    app: PyJolt, answer: FrameworkAnswer, registry: SchemaRegistry
+    app: PyJolt, answers: list[FrameworkAnswer], registry: SchemaRegistry
 ) -> dict[str, Any]:
     """The documented error answer, in the body shape of whichever handler answers it.
 
     An app's ExceptionHandler that answers the exception replaces the framework's body;
     its ``-> Response[Model]`` annotation documents the new shape (without one the shape
-    is unknown and left open).
+    is unknown and left open). Several causes of one status (a bad query parameter and a
+    malformed body are both 400) are described together, their bodies as ``anyOf``.
     """
-    response: dict[str, Any] = {"description": answer.description}
-    handler = app.exception_registry.app_handler_for(answer.exception)
-    if handler is None:
-        schema = registry.schema(answer.default_body, "serialization", answer.description)
-        response["content"] = {JSON: {"schema": schema}}
-    elif handler.response_model is not None:
-        where = f"the response of {handler.name}"
-        schema = registry.schema(handler.response_model, "serialization", where)
-        response["content"] = {handler.defaults.media_type: {"schema": schema}}
+    description = "; or ".join(answer.description for answer in answers)
+    response: dict[str, Any] = {"description": description}
+    media_type = JSON
+    bodies: list[tuple[Any, str]] = []  # (model, where) of each distinct body shape
+    open_shape = False
+    for answer in answers:
+        handler = app.exception_registry.app_handler_for(answer.exception)
+        if handler is None:
+            body, where = answer.default_body, answer.description
+        elif handler.response_model is not None:
+            body, where = handler.response_model, f"the response of {handler.name}"
+            media_type = handler.defaults.media_type
+        else:
+            open_shape = True
+            media_type = handler.defaults.media_type
+            continue
+        if all(body is not known for known, _ in bodies):
+            bodies.append((body, where))
+    schemas = [registry.schema(body, "serialization", where) for body, where in bodies]
+    if open_shape or not schemas:
+        response["content"] = {media_type: {}}
+    elif len(schemas) == 1:
+        response["content"] = {media_type: {"schema": schemas[0]}}
     else:
-        response["content"] = {handler.defaults.media_type: {}}
-    if answer.headers:
+        response["content"] = {media_type: {"schema": {"anyOf": schemas}}}
+    headers = [name for answer in answers for name in answer.headers]
+    if headers:
         response["headers"] = {
             name: {"schema": {"type": "string"}, "description": f"The {name} challenge"}
-            for name in answer.headers
+            for name in headers
         }
     return response
 

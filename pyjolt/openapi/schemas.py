@@ -45,6 +45,14 @@ class ValidationErrorBody(BaseModel):
     errors: list[ValidationErrorItem]
 
 
+class QueryErrorBody(BaseModel):
+    """The body of the 400 answer to query parameters that are missing or invalid."""
+
+    status: str
+    message: str
+    errors: list[ValidationErrorItem]
+
+
 @dataclass
 class _Use:
     annotation: Any

@@ -566,42 +566,42 @@ async def test_raw_body_endpoints_refuse_other_content_types(client, url, conten
 # --- parameters the endpoint cannot fill: a build-time error -----------------------------
 
 
-class Unrelated(BaseModel):
-    x: int
-
-
 @path("/bad")
 class UnknownParamApi(Controller):
     @get("/")
-    async def handler(self, req: Request, mystery: int) -> Response:
+    async def handler(self, req: Request, mystery) -> Response:
         return req.response.json({})
 
 
 @path("/bad")
 class UnknownParamWithRouteApi(Controller):
     @get("/<int:item_id>")
-    async def handler(self, req: Request, item_id: int, mystery: str) -> Response:
+    async def handler(self, req: Request, item_id: int, mystery) -> Response:
         return req.response.json({})
+
+
+class NotPydantic:
+    """A class pydantic cannot read from a query string."""
 
 
 @path("/bad")
 class SecondBodyParamApi(Controller):
     @post("/")
     @consumes(MediaType.APPLICATION_JSON)
-    async def handler(self, req: Request, data: UserData, mystery: Unrelated) -> Response:
+    async def handler(self, req: Request, data: UserData, mystery: NotPydantic) -> Response:
         return req.response.json({})
 
 
 @path("/bad")
-class ModelWithoutConsumesApi(Controller):
-    @post("/")
-    async def handler(self, req: Request, mystery: UserData) -> Response:
+class MisspelledRouteArgumentApi(Controller):
+    @get("/<int:mystery_id>")
+    async def handler(self, req: Request, mysteryid: int) -> Response:
         return req.response.json({})
 
 
 @pytest.mark.parametrize(
     "controller",
-    [UnknownParamApi, UnknownParamWithRouteApi, SecondBodyParamApi, ModelWithoutConsumesApi],
+    [UnknownParamApi, UnknownParamWithRouteApi, SecondBodyParamApi, MisspelledRouteArgumentApi],
 )
 def test_unfillable_handler_parameter_fails_at_build_time(make_app, controller):
     with pytest.raises(EndpointDefinitionError, match="mystery"):

@@ -1,0 +1,82 @@
+"""Building blocks for API models: strict models, safe strings, PATCH fields, pages.
+
+They exist so that what a model's JSON schema promises is exactly what the endpoint
+accepts: a client (or a fuzzer) that sends a value the schema allows must not get a 500
+from the database, and a value the endpoint refuses must be outside the schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+T = TypeVar("T")
+
+#: Strings without NUL characters: PostgreSQL cannot store them in text columns.
+NUL_FREE_PATTERN = r"^[^\x00]*$"
+
+#: A ``str`` that a text column of any database can store.
+SafeStr = Annotated[str, StringConstraints(pattern=NUL_FREE_PATTERN)]
+
+#: Offsets past this page number would overflow a database's 64-bit OFFSET.
+MAX_PAGE = 2**31 - 1
+
+
+class StrictModel(BaseModel):
+    """A request or response model that refuses instead of converting.
+
+    - ``true`` is not a number and ``"1"`` not an integer (pydantic's strict mode);
+      JSON's own forms still work: ISO dates, UUID strings, integers for floats.
+    - NaN and Infinity are refused (a NOT NULL float column would store them as NULL).
+    - Unknown fields are refused, and the schema says so (``additionalProperties``).
+    - Attributes of objects are read (``from_attributes``), so ORM rows serialise.
+    """
+
+    model_config = ConfigDict(
+        strict=True, allow_inf_nan=False, extra="forbid", from_attributes=True
+    )
+
+
+def _without_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**field_options: Any) -> Any:
+    """A field of a PATCH model that may be left out, but when sent must not be null.
+
+    ``name: SafeStr = omittable(max_length=255)`` keeps the field's own type in the
+    schema (no ``null``), is not required, and reads as unset when left out, so
+    ``model_dump(exclude_unset=True)`` holds exactly the fields to change. A nullable
+    column is declared ``str | None = None`` as usual.
+    """
+    return Field(default=None, json_schema_extra=_without_default, **field_options)
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list, as list endpoints answer it: ``Response[Page[ProductOut]]``.
+
+    It validates the dict that ``AsyncQuery.paginate()`` returns, items included (ORM
+    rows become ``T`` through ``from_attributes``).
+    """
+
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[T]
+    total: int = Field(ge=0, description="Items in all pages")
+    page: int = Field(ge=1, description="This page's number, from 1")
+    pages: int = Field(ge=0, description="Number of pages")
+    per_page: int = Field(ge=1, description="Items per page")
+    has_next: bool
+    has_prev: bool
+
+
+class PageQuery(BaseModel):
+    """The ``?page=&per_page=`` query parameters of a list endpoint, bounded.
+
+    Take it as a handler parameter (``paging: PageQuery``); subclass it to change the
+    defaults or the largest page size.
+    """
+
+    page: int = Field(default=1, ge=1, le=MAX_PAGE, description="Page number, from 1")
+    per_page: int = Field(default=20, ge=1, le=100, description="Items per page")
