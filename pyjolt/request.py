@@ -30,7 +30,11 @@ class ClientDisconnected(Exception):
 
 
 def decode_json(body: bytes) -> Any:
-    """Parse JSON strictly (no NaN/Infinity, valid UTF-8), or raise a 400."""
+    """Parse JSON strictly, or raise a 400.
+
+    orjson refuses invalid UTF-8 and, unlike pydantic's parser, NaN, Infinity and
+    numbers that overflow to infinity (``1e999``), none of which RFC 8259 allows.
+    """
     if not body:
         raise BadRequest("Request body is empty; expected JSON")
     try:

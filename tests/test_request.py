@@ -244,12 +244,28 @@ async def test_json_parses_the_body(client):
         b"\xff\xfe",
         b"[" * 100_000 + b"]" * 100_000,
         b"[" + b"9" * 5000 + b"]",
+        b'{"price": 1e999}',
+        b'{"price": -1e999}',
+        b'{"price": 1E400}',
     ],
-    ids=["empty", "truncated", "single-quotes", "nan", "infinity", "bad-utf8", "deep", "huge-int"],
+    ids=[
+        "empty",
+        "truncated",
+        "single-quotes",
+        "nan",
+        "infinity",
+        "bad-utf8",
+        "deep",
+        "huge-int",
+        "overflow",
+        "negative-overflow",
+        "capital-e-overflow",
+    ],
 )
-async def test_json_of_a_malformed_body_is_400(client, content):
+async def test_json_of_a_malformed_body_is_400(client, assert_quiet_log, content):
     response = await client.post("/req/json", content=content)
     assert response.status_code == 400
+    assert_quiet_log()
 
 
 async def test_body_over_max_body_size_is_413(make_app):

@@ -287,6 +287,12 @@ MALFORMED_JSON = {
     "infinity": b'{"value": Infinity}',
     "negative-infinity": b'{"value": -Infinity}',
     "nan-in-array": b"[1, NaN]",
+    "overflowing-exponent": b'{"value": 1e999}',
+    "overflowing-negative-exponent": b'{"value": -1e999}',
+    "overflowing-capital-exponent": b'{"value": 1E400}',
+    "overflowing-plus-exponent": b'{"value": 1e+0309}',
+    "overflowing-long-mantissa": b'{"value": ' + b"9" * 400 + b".5}",
+    "overflowing-mantissa-and-exponent": b'{"value": ' + b"9" * 250 + b"e60}",
     "deep-arrays": b"[" * 100_000 + b"]" * 100_000,
     "deep-objects": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
     "integer-over-4300-digits": b'{"value": ' + b"9" * 5000 + b"}",
@@ -314,6 +320,26 @@ async def test_malformed_json_answer_names_the_problem(client):
     response = await post_json(client, USERS, b'{"email": ')
     assert response.status_code == 400
     assert "json" in response.json()["message"].lower()
+
+
+@pytest.mark.parametrize(
+    "literal", [b"1e999", b"-1e999", b"1E400", b"1.8e308", b"[1e999]"], ids=bytes.decode
+)
+async def test_number_overflowing_to_infinity_is_refused_quietly(client, assert_quiet_log, literal):
+    response = await post_json(client, "/api/v1/users/raw", b'{"price": ' + literal + b"}")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Malformed JSON body: ")
+    assert "raw_dict" not in CALLS
+    assert_quiet_log()
+
+
+@pytest.mark.parametrize(
+    "literal", [b"1e308", b"-1.7976931348623157e308", b"1e-999", b"123e-400", b"0.5E+2"]
+)
+async def test_large_and_tiny_finite_numbers_are_accepted(client, literal):
+    response = await post_json(client, "/api/v1/users/measure", b'{"value": ' + literal + b"}")
+    assert response.status_code == 200
+    assert response.json() == {"value": float(literal)}
 
 
 @pytest.mark.parametrize("value", [1e308, -1e308, 0.0, 1.5])
