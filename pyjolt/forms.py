@@ -12,7 +12,7 @@ import anyio
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 from werkzeug.datastructures import MultiDict
 
@@ -201,11 +201,13 @@ def parse_multipart(
             "on_headers_finished",
         )
     }
-    parser = MultipartParser(boundary, callbacks)
+    # FormParserError is the base of every error python-multipart raises, including the
+    # constructor's refusal of a boundary longer than 256 characters.
     try:
+        parser = MultipartParser(boundary, callbacks)
         parser.write(body)
         parser.finalize()
-    except MultipartParseError as exc:
+    except FormParserError as exc:
         raise BadRequest(f"Malformed multipart body: {exc}") from None
     if parser.state != MultipartState.END:  # finalize() accepts a truncated body silently
         raise BadRequest("Malformed multipart body: it ends before the closing boundary")

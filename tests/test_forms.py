@@ -461,10 +461,30 @@ MALFORMED_MULTIPART = {
 
 
 @pytest.mark.parametrize("body", MALFORMED_MULTIPART.values(), ids=MALFORMED_MULTIPART.keys())
-async def test_malformed_multipart_body_is_400_not_500(client, body):
+async def test_malformed_multipart_body_is_400_not_500(client, assert_quiet_log, body):
     response = await post_multipart(client, "/forms/multipart-fields", body)
     assert response.status_code != 500
     assert response.status_code == 400
+    assert_quiet_log()
+
+
+@pytest.mark.parametrize("length", [257, 300, 5000])
+async def test_multipart_boundary_over_256_characters_is_400_and_quiet(
+    client, assert_quiet_log, length
+):
+    boundary = "b" * length
+    body = multipart(field("name", b"Ann"), boundary=boundary)
+    response = await post_multipart(client, "/forms/multipart-fields", body, boundary=boundary)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Malformed multipart body: ")
+    assert_quiet_log()
+
+
+async def test_multipart_boundary_of_256_characters_is_accepted(client):
+    boundary = "b" * 256
+    body = multipart(field("name", b"Ann"), boundary=boundary)
+    response = await post_multipart(client, "/forms/multipart-fields", body, boundary=boundary)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])
