@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 from werkzeug.datastructures import Headers, MultiDict
-from werkzeug.http import parse_cookie
+from werkzeug.sansio.http import parse_cookie
 
 from .exceptions.http_exceptions import BadRequest, PayloadTooLarge
 from .forms import FormLimits, UploadedFile, parse_multipart, parse_urlencoded
@@ -41,6 +41,32 @@ def decode_json(body: bytes) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"Malformed JSON body: {exc}") from None
+
+
+def parse_cookie_header(header: str) -> MultiDict[str, str]:
+    """The cookies of a Cookie header; a cookie whose bytes are not UTF-8 is left out.
+
+    Header values arrive as latin-1 text. werkzeug's WSGI ``parse_cookie`` re-decodes
+    the whole header as UTF-8 and raises on the first invalid byte, so one bad cookie
+    (set by another site on a shared domain, or sent on purpose) would answer 500 on
+    every endpoint that reads cookies.
+    """
+    raw = header.encode("latin-1", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ";".join(_utf8_parts(raw.split(b";")))
+    return parse_cookie(text)
+
+
+def _utf8_parts(parts: list[bytes]) -> list[str]:
+    decoded = []
+    for part in parts:
+        try:
+            decoded.append(part.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    return decoded
 
 
 class Request:
@@ -142,7 +168,7 @@ class Request:
     @property
     def cookies(self) -> MultiDict[str, str]:
         if self._cookies is None:
-            self._cookies = parse_cookie(self.headers.get("cookie", ""))
+            self._cookies = parse_cookie_header(self.headers.get("cookie", ""))
         return self._cookies
 
     # --- response -------------------------------------------------------------------

@@ -209,6 +209,36 @@ async def test_cookies_are_parsed_from_the_cookie_header(client):
     }
 
 
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        (b"a=\xff\xfe; b=ok", {"b": "ok"}),
+        (b"session=abc; bad=\xc3\x28; theme=dark", {"session": "abc", "theme": "dark"}),
+        (b"\xff=1; b=2", {"b": "2"}),
+        (b"only=\x80", {}),
+        (b'q="\xff"; b=2', {"b": "2"}),
+    ],
+    ids=["bad-first-value", "bad-middle-value", "bad-name", "only-bad", "bad-quoted"],
+)
+async def test_cookie_that_is_not_utf8_is_skipped(client, assert_quiet_log, header, kept):
+    response = await client.get("/req/cookies", headers={"cookie": header})
+    assert response.status_code == 200
+    assert response.json()["cookies"] == kept
+    assert_quiet_log()
+
+
+async def test_utf8_cookie_values_are_decoded(client):
+    response = await client.get("/req/cookies", headers={"cookie": "name=café".encode()})
+    assert response.json()["cookies"] == {"name": "café"}
+
+
+async def test_header_with_non_utf8_bytes_reads_as_latin1(client, assert_quiet_log):
+    response = await client.get("/req/header/x-data", headers={"x-data": b"\xff\xfe<x>"})
+    assert response.status_code == 200
+    assert response.json()["get"] == "\u00ff\u00fe<x>"
+    assert_quiet_log()
+
+
 async def test_no_cookie_header_gives_empty_cookies(client):
     response = await client.get("/req/cookies")
     assert response.json() == {"cookies": {}, "missing": None}
