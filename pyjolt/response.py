@@ -171,7 +171,11 @@ class Response(Generic[T]):
         """Add a Set-Cookie header (HttpOnly and SameSite=Lax unless asked otherwise)."""
         check_cookie_text(cookie_name, str(value), path, domain)
         if same_site == "None" and not secure:
-            raise InvalidHeaderError("SameSite=None cookies must also be secure=True")
+            # A mistake in the code, not in the request: not an InvalidHeaderError,
+            # which answers 400.
+            raise ValueError(
+                f"set_cookie({cookie_name!r}): SameSite=None cookies must also be secure=True"
+            )
         self.cookies.append(
             dump_cookie(
                 cookie_name,

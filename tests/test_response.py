@@ -757,8 +757,13 @@ async def test_set_cookie_same_site(make_app, url, same_site):
 
 async def test_set_cookie_same_site_none_requires_secure(make_app):
     async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
+        with pytest.raises(ValueError, match="secure=True"):
             await client.get("/r/cookie/same-site-none-insecure")
+
+
+async def test_set_cookie_same_site_none_without_secure_is_a_server_error(make_app):
+    response = await call(make_app, "/r/cookie/same-site-none-insecure")
+    assert response.status_code == 500
 
 
 async def test_set_cookie_max_age_path_and_domain(make_app):
