@@ -17,6 +17,7 @@ from python_multipart.multipart import MultipartParser, MultipartState, parse_op
 from werkzeug.datastructures import MultiDict
 
 from .exceptions.http_exceptions import BadRequest
+from .exceptions.request_text import quote_request_text
 
 SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 UPLOAD_FALLBACK_NAME = "upload"
@@ -196,7 +197,8 @@ class _MultipartCollector:
         self._data += data[start:end]
         if len(self._data) > self.limits.max_part_size:
             raise BadRequest(
-                f"Form field {self._name!r} is larger than {self.limits.max_part_size} bytes"
+                f"Form field {quote_request_text(self._name)} is larger than "
+                f"{self.limits.max_part_size} bytes"
             )
 
     def on_part_end(self) -> None:
@@ -207,7 +209,8 @@ class _MultipartCollector:
             try:
                 self.fields.add(self._name, self._data.decode("utf-8"))
             except UnicodeDecodeError:
-                raise BadRequest(f"Form field {self._name!r} is not valid UTF-8") from None
+                name = quote_request_text(self._name)
+                raise BadRequest(f"Form field {name} is not valid UTF-8") from None
 
 
 def parse_multipart(

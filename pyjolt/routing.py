@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 
 from .exceptions.http_exceptions import MethodNotAllowed, NotFound
 from .exceptions.redirects import RoutingRedirect
+from .exceptions.request_text import quote_request_text
 from .route_index import DynamicRouteIndex
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Router:
         except WerkzeugMethodNotAllowed as exc:
             raise MethodNotAllowed(exc.valid_methods or ()) from None
         except WerkzeugNotFound:
-            raise NotFound(f"No route for {path}") from None
+            raise NotFound(f"No route for {quote_request_text(path)}") from None
         return self.endpoints[name], arguments  # type: ignore[return-value]
 
     def url_for(self, name: str, **values: Any) -> str:

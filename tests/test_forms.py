@@ -499,6 +499,20 @@ async def test_multipart_file_over_1_mib_is_accepted(client):
     assert response.json()["sizes"] == {"big": 2 * ONE_MIB}
 
 
+async def test_oversized_field_message_escapes_markup_in_the_field_name(client):
+    body = multipart(field("<b>big</b>", b"a" * (ONE_MIB + 1)))
+    response = await post_multipart(client, "/forms/multipart-fields", body)
+    assert response.status_code == 400
+    assert "'&lt;b&gt;big&lt;/b&gt;'" in response.json()["message"]
+
+
+async def test_invalid_utf8_field_message_escapes_markup_in_the_field_name(client):
+    body = multipart(field("<i>name</i>", b"caf\xe9"))
+    response = await post_multipart(client, "/forms/multipart-fields", body)
+    assert response.status_code == 400
+    assert "'&lt;i&gt;name&lt;/i&gt;'" in response.json()["message"]
+
+
 async def test_multipart_text_field_with_invalid_utf8_is_400(client):
     body = multipart(field("name", b"caf\xe9"), field("age", b"1"))
     response = await post_multipart(client, "/forms/signup-multipart", body)

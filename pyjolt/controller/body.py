@@ -8,6 +8,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..exceptions.http_exceptions import BadRequest, UnsupportedMediaType
+from ..exceptions.request_text import quote_request_text
 from ..media_type import MediaType
 from ..request import Request, decode_json
 
@@ -28,8 +29,9 @@ def content_type_check(expected: str) -> Callable[[Request], None]:
         actual = media_type_of(req.content_type)
         if actual == expected or (accepts_json_suffix and actual.endswith("+json")):
             return
+        sent = quote_request_text(actual) if actual else "(none)"
         raise UnsupportedMediaType(
-            f"Unsupported Content-Type {actual or '(none)'!r}; this endpoint expects {expected!r}"
+            f"Unsupported Content-Type {sent}; this endpoint expects {expected!r}"
         )
 
     return check

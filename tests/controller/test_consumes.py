@@ -231,6 +231,22 @@ async def test_json_endpoint_refuses_other_content_types_with_415(client, conten
     assert "application/json" in body["message"]
 
 
+async def test_415_message_escapes_markup_in_the_sent_content_type(client, assert_quiet_log):
+    response = await post_json(client, USERS, b"{}", "text/<script>alert(1)</script>")
+    assert response.status_code == 415
+    message = response.json()["message"]
+    assert "<script>" not in message
+    assert "'text/&lt;script&gt;alert(1)&lt;/script&gt;'" in message
+    assert_quiet_log()
+
+
+async def test_415_message_cuts_a_long_content_type(client):
+    response = await post_json(client, USERS, b"{}", "text/" + "x" * 5000)
+    message = response.json()["message"]
+    assert len(message) < 200
+    assert "...'" in message
+
+
 async def test_json_endpoint_without_content_type_is_415(client):
     response = await client.post(USERS, content=json.dumps(VALID_USER).encode())
     assert "content-type" not in response.request.headers

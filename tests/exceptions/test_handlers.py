@@ -107,6 +107,10 @@ class ErrorsApi(Controller):
     async def raise_named(self, req: Request, name: str) -> Response:
         raise RAISABLE[name]
 
+    @get("/raise-under/<path:anything>")
+    async def raise_under(self, req: Request, anything: str) -> Response:
+        raise Unhandled("under a path")
+
     @get("/raise-after-building/<name>")
     async def raise_after_building(self, req: Request, name: str) -> Response:
         req.response.set_cookie("half", "built").set_header("X-Half", "built")
@@ -628,6 +632,14 @@ async def test_unhandled_exception_is_logged_with_its_traceback(make_app, caplog
     assert exc_type is Unhandled
     assert traceback is not None
     assert "raise_named" in caplog.text  # the frame that raised is in the logged traceback
+
+
+async def test_unhandled_exception_log_line_quotes_the_path(make_app, caplog):
+    with caplog.at_level(logging.ERROR):
+        await fetch(make_app, "/e/raise-under/x%1B%5B2Jcleared")
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "\x1b" not in record.getMessage()
+    assert "x\\x1b[2Jcleared" in record.getMessage()
 
 
 async def test_unhandled_exception_drops_what_the_endpoint_had_built(make_app):
