@@ -227,7 +227,12 @@ class Response(Generic[T]):
         allow_external: bool = False,
     ) -> Self:
         """Redirect the client (303 by default). Other hosts need ``allow_external=True``."""
-        parts = urlsplit(location)
+        try:
+            parts = urlsplit(location)
+        except ValueError:  # "http://[": urlsplit refuses an unclosed IPv6 bracket
+            raise UnsafeRedirectError(
+                f"Refusing to redirect to a malformed URL ({location!r})"
+            ) from None
         if parts.scheme not in ("", "http", "https"):
             raise UnsafeRedirectError(f"Refusing to redirect to scheme {parts.scheme!r}")
         scheme_relative = location.startswith(("//", "/\\", "\\"))

@@ -482,6 +482,9 @@ UNSAFE_LOCATIONS = [
     "JavaScript:alert(1)",
     "data:text/html,<script>alert(1)</script>",
     "ftp://testserver/file",
+    "http://[",
+    "//[::1",
+    "https://[evil.com/",
 ]
 
 

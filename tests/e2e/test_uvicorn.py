@@ -371,6 +371,7 @@ HOSTILE_REQUESTS = {
         200,
     ),
     "redirect-to-other-host": (raw_request("GET", b"/api/v1/login?next=//evil.com"), 400),
+    "redirect-to-malformed-url": (raw_request("GET", b"/api/v1/login?next=http://["), 400),
     "crlf-in-header-value": (
         raw_request("GET", b"/api/v1/greeting?name=a%0D%0AX-Injected:%201"),
         400,
