@@ -149,9 +149,14 @@ class Request:
     def headers(self) -> Headers:
         """Case-insensitive request headers (``req.headers.get("content-type")``)."""
         if self._headers is None:
-            self._headers = Headers(
-                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.scope["headers"]]
-            )
+            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.scope["headers"]]
+            try:
+                self._headers = Headers(pairs)
+            except ValueError:
+                # werkzeug refuses CR/LF in values. uvicorn's parsers reject them,
+                # but not every ASGI server or test client does: read them as spaces,
+                # as RFC 9112 allows for obsolete line folding.
+                self._headers = Headers([(k, _unfold(v)) for k, v in pairs])
         return self._headers
 
     @property
@@ -270,6 +275,10 @@ class Request:
         if self._files:
             for upload in self._files.values():
                 upload.close()
+
+
+def _unfold(value: str) -> str:
+    return value.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
 
 class _Unset:

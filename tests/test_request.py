@@ -239,6 +239,20 @@ async def test_header_with_non_utf8_bytes_reads_as_latin1(client, assert_quiet_l
     assert_quiet_log()
 
 
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [(b"a\r\n b", "a  b"), (b"a\nb", "a b"), (b"a\rb", "a b")],
+    ids=["folded", "lf", "cr"],
+)
+async def test_header_value_with_a_line_break_reads_as_spaces(
+    client, assert_quiet_log, value, read
+):
+    response = await client.get("/req/header/x-data", headers={"x-data": value})
+    assert response.status_code == 200
+    assert response.json()["get"] == read
+    assert_quiet_log()
+
+
 async def test_no_cookie_header_gives_empty_cookies(client):
     response = await client.get("/req/cookies")
     assert response.json() == {"cookies": {}, "missing": None}
