@@ -24,6 +24,10 @@ Send = Callable[[Message], Awaitable[None]]
 
 FORM_LIMITS = FormLimits()
 
+#: Deepest JSON nesting req.json() accepts; pydantic's parser stops typed bodies at
+#: about the same depth, and orjson cannot write back data nested past 254 levels.
+MAX_JSON_DEPTH = 200
+
 
 class ClientDisconnected(Exception):
     """The client went away before its body was read."""
@@ -67,6 +71,23 @@ def _utf8_parts(parts: list[bytes]) -> list[str]:
         except UnicodeDecodeError:
             continue
     return decoded
+
+
+def nested_deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and dicts in ``data`` nest more than ``limit`` levels deep."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class Request:
@@ -231,7 +252,14 @@ class Request:
     async def json(self) -> Any:
         """The body parsed as JSON (400 when malformed)."""
         if self._json is _UNSET:
-            self._json = decode_json(await self.body())
+            body = await self.body()
+            data = decode_json(body)
+            # Only a body with enough brackets can be that deep: count before walking.
+            if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and nested_deeper_than(
+                data, MAX_JSON_DEPTH
+            ):
+                raise BadRequest(f"JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
+            self._json = data
         return self._json
 
     async def text(self) -> str:

@@ -312,6 +312,27 @@ async def test_json_of_a_malformed_body_is_400(client, assert_quiet_log, content
     assert_quiet_log()
 
 
+@pytest.mark.parametrize("opener", [b"[", b'{"a":'], ids=["arrays", "objects"])
+async def test_json_nested_deeper_than_200_levels_is_400(client, assert_quiet_log, opener):
+    closer = b"]" if opener == b"[" else b"}"
+    response = await client.post("/req/json", content=opener * 300 + b"1" + closer * 300)
+    assert response.status_code == 400
+    assert "200" in response.json()["message"]
+    assert_quiet_log()
+
+
+async def test_json_nested_200_levels_is_accepted_and_can_be_echoed(client):
+    response = await client.post("/req/json", content=b"[" * 200 + b"]" * 200)
+    assert response.status_code == 200
+
+
+async def test_json_with_many_shallow_brackets_is_accepted(client):
+    body = b"[" + b",".join(b'{"tags": ["a", "b"]}' for _ in range(500)) + b"]"
+    response = await client.post("/req/json", content=body)
+    assert response.status_code == 200
+    assert len(response.json()["json"]) == 500
+
+
 async def test_body_over_max_body_size_is_413(make_app):
     application = make_app(EchoApi, MAX_BODY_SIZE=10)
     async with PyJoltTestClient(application, raise_server_exceptions=False) as client:
