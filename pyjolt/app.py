@@ -335,7 +335,7 @@ class PyJolt:
         if entry is None:
             if self.debug:
                 raise exc
-            logger.critical("Unhandled exception on %s %s", req.method, req.path, exc_info=exc)
+            logger.critical("Unhandled exception on %s %r", req.method, req.path, exc_info=exc)
             return self._internal_error(req)
         req.reset_response(self._handler_defaults(entry, exc))
         try:

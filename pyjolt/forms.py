@@ -12,13 +12,17 @@ import anyio
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
-from python_multipart.exceptions import MultipartParseError
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, MultipartState, parse_options_header
 from werkzeug.datastructures import MultiDict
 
 from .exceptions.http_exceptions import BadRequest
+from .exceptions.request_text import quote_request_text
 
 SPOOL_IN_MEMORY_BYTES = 1024 * 1024
+UPLOAD_FALLBACK_NAME = "upload"
+MAX_FILENAME_BYTES = 255
+MAX_EXTENSION_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -89,9 +93,36 @@ class UploadedFile:
 
 
 def safe_filename(raw: str) -> str:
-    """Reduce a client-sent filename to its basename so it can never name another folder."""
-    name = raw.replace("\\", "/").rsplit("/", 1)[-1].replace("\x00", "")
-    return "" if name in {".", ".."} else name
+    """Reduce a client-sent filename to a basename that names a plain file in any folder.
+
+    ``os.path.join(folder, upload.filename)`` must stay in ``folder`` and name a file:
+    only the last path segment is kept (``/`` and ``\\`` both separate), control
+    characters and NUL are dropped, and surrounding spaces and dots go (a trailing dot
+    is silently removed by Windows, a leading one makes a hidden file). A name that
+    was only an extension keeps it behind the fallback (``.htaccess`` becomes
+    ``upload.htaccess``); a name with nothing left (``..``, ``""``) becomes ``upload``.
+    Names longer than 255 UTF-8 bytes, which file systems refuse, are shortened
+    before the extension.
+    """
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable())
+    stripped = name.strip(" .")
+    if not stripped:
+        return UPLOAD_FALLBACK_NAME
+    if name.lstrip(" ").startswith("."):
+        stripped = f"{UPLOAD_FALLBACK_NAME}.{stripped}"
+    return _shorten_filename(stripped)
+
+
+def _shorten_filename(name: str) -> str:
+    if len(name.encode("utf-8")) <= MAX_FILENAME_BYTES:
+        return name
+    stem, extension = os.path.splitext(name)
+    if len(extension.encode("utf-8")) > MAX_EXTENSION_BYTES:
+        stem, extension = name, ""
+    room = MAX_FILENAME_BYTES - len(extension.encode("utf-8"))
+    stem = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip(" .")
+    return f"{stem or UPLOAD_FALLBACK_NAME}{extension}"
 
 
 def parse_urlencoded(body: bytes, limits: FormLimits) -> MultiDict[str, str]:
@@ -166,7 +197,8 @@ class _MultipartCollector:
         self._data += data[start:end]
         if len(self._data) > self.limits.max_part_size:
             raise BadRequest(
-                f"Form field {self._name!r} is larger than {self.limits.max_part_size} bytes"
+                f"Form field {quote_request_text(self._name)} is larger than "
+                f"{self.limits.max_part_size} bytes"
             )
 
     def on_part_end(self) -> None:
@@ -177,7 +209,8 @@ class _MultipartCollector:
             try:
                 self.fields.add(self._name, self._data.decode("utf-8"))
             except UnicodeDecodeError:
-                raise BadRequest(f"Form field {self._name!r} is not valid UTF-8") from None
+                name = quote_request_text(self._name)
+                raise BadRequest(f"Form field {name} is not valid UTF-8") from None
 
 
 def parse_multipart(
@@ -201,11 +234,13 @@ def parse_multipart(
             "on_headers_finished",
         )
     }
-    parser = MultipartParser(boundary, callbacks)
+    # FormParserError is the base of every error python-multipart raises, including the
+    # constructor's refusal of a boundary longer than 256 characters.
     try:
+        parser = MultipartParser(boundary, callbacks)
         parser.write(body)
         parser.finalize()
-    except MultipartParseError as exc:
+    except FormParserError as exc:
         raise BadRequest(f"Malformed multipart body: {exc}") from None
     if parser.state != MultipartState.END:  # finalize() accepts a truncated body silently
         raise BadRequest("Malformed multipart body: it ends before the closing boundary")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 from werkzeug.datastructures import Headers, MultiDict
-from werkzeug.http import parse_cookie
+from werkzeug.sansio.http import parse_cookie
 
 from .exceptions.http_exceptions import BadRequest, PayloadTooLarge
 from .forms import FormLimits, UploadedFile, parse_multipart, parse_urlencoded
@@ -24,19 +24,70 @@ Send = Callable[[Message], Awaitable[None]]
 
 FORM_LIMITS = FormLimits()
 
+#: Deepest JSON nesting req.json() accepts; pydantic's parser stops typed bodies at
+#: about the same depth, and orjson cannot write back data nested past 254 levels.
+MAX_JSON_DEPTH = 200
+
 
 class ClientDisconnected(Exception):
     """The client went away before its body was read."""
 
 
 def decode_json(body: bytes) -> Any:
-    """Parse JSON strictly (no NaN/Infinity, valid UTF-8), or raise a 400."""
+    """Parse JSON strictly, or raise a 400.
+
+    orjson refuses invalid UTF-8 and, unlike pydantic's parser, NaN, Infinity and
+    numbers that overflow to infinity (``1e999``), none of which RFC 8259 allows.
+    """
     if not body:
         raise BadRequest("Request body is empty; expected JSON")
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"Malformed JSON body: {exc}") from None
+
+
+def parse_cookie_header(header: str) -> MultiDict[str, str]:
+    """The cookies of a Cookie header; a cookie whose bytes are not UTF-8 is left out.
+
+    Header values arrive as latin-1 text. werkzeug's WSGI ``parse_cookie`` re-decodes
+    the whole header as UTF-8 and raises on the first invalid byte, so one bad cookie
+    (set by another site on a shared domain, or sent on purpose) would answer 500 on
+    every endpoint that reads cookies.
+    """
+    raw = header.encode("latin-1", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ";".join(_utf8_parts(raw.split(b";")))
+    return parse_cookie(text)
+
+
+def _utf8_parts(parts: list[bytes]) -> list[str]:
+    decoded = []
+    for part in parts:
+        try:
+            decoded.append(part.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    return decoded
+
+
+def nested_deeper_than(data: Any, limit: int) -> bool:
+    """Whether lists and dicts in ``data`` nest more than ``limit`` levels deep."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class Request:
@@ -122,9 +173,14 @@ class Request:
     def headers(self) -> Headers:
         """Case-insensitive request headers (``req.headers.get("content-type")``)."""
         if self._headers is None:
-            self._headers = Headers(
-                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.scope["headers"]]
-            )
+            pairs = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.scope["headers"]]
+            try:
+                self._headers = Headers(pairs)
+            except ValueError:
+                # werkzeug refuses CR/LF in values. uvicorn's parsers reject them,
+                # but not every ASGI server or test client does: read them as spaces,
+                # as RFC 9112 allows for obsolete line folding.
+                self._headers = Headers([(k, _unfold(v)) for k, v in pairs])
         return self._headers
 
     @property
@@ -141,7 +197,7 @@ class Request:
     @property
     def cookies(self) -> MultiDict[str, str]:
         if self._cookies is None:
-            self._cookies = parse_cookie(self.headers.get("cookie", ""))
+            self._cookies = parse_cookie_header(self.headers.get("cookie", ""))
         return self._cookies
 
     # --- response -------------------------------------------------------------------
@@ -199,7 +255,14 @@ class Request:
     async def json(self) -> Any:
         """The body parsed as JSON (400 when malformed)."""
         if self._json is _UNSET:
-            self._json = decode_json(await self.body())
+            body = await self.body()
+            data = decode_json(body)
+            # Only a body with enough brackets can be that deep: count before walking.
+            if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and nested_deeper_than(
+                data, MAX_JSON_DEPTH
+            ):
+                raise BadRequest(f"JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
+            self._json = data
         return self._json
 
     async def text(self) -> str:
@@ -243,6 +306,10 @@ class Request:
         if self._files:
             for upload in self._files.values():
                 upload.close()
+
+
+def _unfold(value: str) -> str:
+    return value.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
 
 
 class _Unset:

@@ -173,7 +173,11 @@ class Response(Generic[T]):
         """Add a Set-Cookie header (HttpOnly and SameSite=Lax unless asked otherwise)."""
         check_cookie_text(cookie_name, str(value), path, domain)
         if same_site == "None" and not secure:
-            raise InvalidHeaderError("SameSite=None cookies must also be secure=True")
+            # A mistake in the code, not in the request: not an InvalidHeaderError,
+            # which answers 400.
+            raise ValueError(
+                f"set_cookie({cookie_name!r}): SameSite=None cookies must also be secure=True"
+            )
         self.cookies.append(
             dump_cookie(
                 cookie_name,
@@ -225,7 +229,12 @@ class Response(Generic[T]):
         allow_external: bool = False,
     ) -> Self:
         """Redirect the client (303 by default). Other hosts need ``allow_external=True``."""
-        parts = urlsplit(location)
+        try:
+            parts = urlsplit(location)
+        except ValueError:  # "http://[": urlsplit refuses an unclosed IPv6 bracket
+            raise UnsafeRedirectError(
+                f"Refusing to redirect to a malformed URL ({location!r})"
+            ) from None
         if parts.scheme not in ("", "http", "https"):
             raise UnsafeRedirectError(f"Refusing to redirect to scheme {parts.scheme!r}")
         scheme_relative = location.startswith(("//", "/\\", "\\"))

@@ -15,6 +15,7 @@ from werkzeug.routing import BuildError, IntegerConverter, Map, MapAdapter, Requ
 
 from .exceptions.http_exceptions import MethodNotAllowed, NotFound
 from .exceptions.redirects import RoutingRedirect
+from .exceptions.request_text import quote_request_text
 from .route_index import DynamicRouteIndex
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class Router:
             allowed = self._methods_of_slashed(path, method)
             if allowed:
                 raise MethodNotAllowed(allowed) from None
-            raise NotFound(f"No route for {path}") from None
+            raise NotFound(f"No route for {quote_request_text(path)}") from None
         return self.endpoints[name], arguments  # type: ignore[return-value]
 
     def _methods_of_slashed(self, path: str, method: str) -> list[str]:

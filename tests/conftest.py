@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,20 @@ def make_app(tmp_path: Path) -> AppFactory:
         return application
 
     return factory
+
+
+@pytest.fixture
+def assert_quiet_log(caplog: pytest.LogCaptureFixture) -> Callable[[], None]:
+    """``assert_quiet_log()`` after a request fails if anything above WARNING was logged.
+
+    A client's bad input must not page anyone: at most a WARNING, never an ERROR or a
+    CRITICAL traceback.
+    """
+    caplog.set_level(logging.INFO)
+
+    def check() -> None:
+        loud = [r for r in caplog.records if r.levelno > logging.WARNING]
+        assert not loud, "\n".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in loud)
+        assert not any(r.exc_info for r in caplog.records), "a traceback was logged"
+
+    return check

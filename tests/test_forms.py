@@ -367,12 +367,69 @@ async def test_upload_filename_is_reduced_to_its_basename(client, sent, kept):
     assert response.json()["filename"] == kept
 
 
-@pytest.mark.parametrize("sent", ["..", ".", "../..", "dir/.."])
-async def test_upload_filename_that_is_only_a_path_step_becomes_empty(client, sent):
+@pytest.mark.parametrize("sent", ["..", ".", "../..", "dir/..", "..\\..", "", " ", ". .", "x/\x00"])
+async def test_upload_filename_with_nothing_safe_left_becomes_upload(client, sent):
     body = multipart(field("name", b"Ann"), file_part("avatar", sent, b"data"))
     response = await post_multipart(client, "/forms/avatar", body)
     assert response.status_code == 200
-    assert response.json()["filename"] == ""
+    assert response.json()["filename"] == "upload"
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        (".htaccess", "upload.htaccess"),
+        ("../.bashrc", "upload.bashrc"),
+        (".tar.gz", "upload.tar.gz"),
+        ("...pdf", "upload.pdf"),
+        ("report.pdf.", "report.pdf"),
+        (" report.pdf ", "report.pdf"),
+        ("a\x00b.txt", "ab.txt"),
+        ("tab\there.txt", "tabhere.txt"),
+        ("\u202etxt.exe", "txt.exe"),
+    ],
+    ids=[
+        "dotfile",
+        "dotfile-in-path",
+        "only-extensions",
+        "dots-then-extension",
+        "trailing-dot",
+        "surrounding-spaces",
+        "nul",
+        "control-character",
+        "bidi-override",
+    ],
+)
+async def test_upload_filename_loses_dots_spaces_and_control_characters(client, sent, kept):
+    body = multipart(field("name", b"Ann"), file_part("avatar", sent, b"data"))
+    response = await post_multipart(client, "/forms/avatar", body)
+    assert response.status_code == 200
+    assert response.json()["filename"] == kept
+
+
+@pytest.mark.parametrize(("stem", "extension"), [("a" * 300, ".jpg"), ("\u00e9" * 200, ".png")])
+async def test_upload_filename_over_255_bytes_is_shortened_before_its_extension(
+    client, stem, extension
+):
+    body = multipart(field("name", b"Ann"), file_part("avatar", stem + extension, b"data"))
+    response = await post_multipart(client, "/forms/avatar", body)
+    filename = response.json()["filename"]
+    assert len(filename.encode()) <= 255
+    assert filename.endswith(extension)
+    assert filename.startswith(stem[:100])
+
+
+@pytest.mark.parametrize("sent", ["..", ".", "", "a" * 300 + ".txt", "x/\x00"])
+async def test_upload_with_a_hostile_filename_saves_inside_the_upload_folder(
+    client, upload_dir, assert_quiet_log, sent
+):
+    body = multipart(field("name", b"Ann"), file_part("avatar", sent, b"data"))
+    response = await post_multipart(client, "/forms/avatar/save", body)
+    assert response.status_code == 200
+    saved = upload_dir / response.json()["filename"]
+    assert saved.parent == upload_dir
+    assert saved.read_bytes() == b"data"
+    assert_quiet_log()
 
 
 async def test_saving_with_a_traversal_filename_stays_in_the_upload_folder(client, upload_dir):
@@ -442,6 +499,20 @@ async def test_multipart_file_over_1_mib_is_accepted(client):
     assert response.json()["sizes"] == {"big": 2 * ONE_MIB}
 
 
+async def test_oversized_field_message_escapes_markup_in_the_field_name(client):
+    body = multipart(field("<b>big</b>", b"a" * (ONE_MIB + 1)))
+    response = await post_multipart(client, "/forms/multipart-fields", body)
+    assert response.status_code == 400
+    assert "'&lt;b&gt;big&lt;/b&gt;'" in response.json()["message"]
+
+
+async def test_invalid_utf8_field_message_escapes_markup_in_the_field_name(client):
+    body = multipart(field("<i>name</i>", b"caf\xe9"))
+    response = await post_multipart(client, "/forms/multipart-fields", body)
+    assert response.status_code == 400
+    assert "'&lt;i&gt;name&lt;/i&gt;'" in response.json()["message"]
+
+
 async def test_multipart_text_field_with_invalid_utf8_is_400(client):
     body = multipart(field("name", b"caf\xe9"), field("age", b"1"))
     response = await post_multipart(client, "/forms/signup-multipart", body)
@@ -461,10 +532,30 @@ MALFORMED_MULTIPART = {
 
 
 @pytest.mark.parametrize("body", MALFORMED_MULTIPART.values(), ids=MALFORMED_MULTIPART.keys())
-async def test_malformed_multipart_body_is_400_not_500(client, body):
+async def test_malformed_multipart_body_is_400_not_500(client, assert_quiet_log, body):
     response = await post_multipart(client, "/forms/multipart-fields", body)
     assert response.status_code != 500
     assert response.status_code == 400
+    assert_quiet_log()
+
+
+@pytest.mark.parametrize("length", [257, 300, 5000])
+async def test_multipart_boundary_over_256_characters_is_400_and_quiet(
+    client, assert_quiet_log, length
+):
+    boundary = "b" * length
+    body = multipart(field("name", b"Ann"), boundary=boundary)
+    response = await post_multipart(client, "/forms/multipart-fields", body, boundary=boundary)
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Malformed multipart body: ")
+    assert_quiet_log()
+
+
+async def test_multipart_boundary_of_256_characters_is_accepted(client):
+    boundary = "b" * 256
+    body = multipart(field("name", b"Ann"), boundary=boundary)
+    response = await post_multipart(client, "/forms/multipart-fields", body, boundary=boundary)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("content_type", ["multipart/form-data", "multipart/form-data; boundary="])

@@ -209,6 +209,50 @@ async def test_cookies_are_parsed_from_the_cookie_header(client):
     }
 
 
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        (b"a=\xff\xfe; b=ok", {"b": "ok"}),
+        (b"session=abc; bad=\xc3\x28; theme=dark", {"session": "abc", "theme": "dark"}),
+        (b"\xff=1; b=2", {"b": "2"}),
+        (b"only=\x80", {}),
+        (b'q="\xff"; b=2', {"b": "2"}),
+    ],
+    ids=["bad-first-value", "bad-middle-value", "bad-name", "only-bad", "bad-quoted"],
+)
+async def test_cookie_that_is_not_utf8_is_skipped(client, assert_quiet_log, header, kept):
+    response = await client.get("/req/cookies", headers={"cookie": header})
+    assert response.status_code == 200
+    assert response.json()["cookies"] == kept
+    assert_quiet_log()
+
+
+async def test_utf8_cookie_values_are_decoded(client):
+    response = await client.get("/req/cookies", headers={"cookie": "name=café".encode()})
+    assert response.json()["cookies"] == {"name": "café"}
+
+
+async def test_header_with_non_utf8_bytes_reads_as_latin1(client, assert_quiet_log):
+    response = await client.get("/req/header/x-data", headers={"x-data": b"\xff\xfe<x>"})
+    assert response.status_code == 200
+    assert response.json()["get"] == "\u00ff\u00fe<x>"
+    assert_quiet_log()
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [(b"a\r\n b", "a  b"), (b"a\nb", "a b"), (b"a\rb", "a b")],
+    ids=["folded", "lf", "cr"],
+)
+async def test_header_value_with_a_line_break_reads_as_spaces(
+    client, assert_quiet_log, value, read
+):
+    response = await client.get("/req/header/x-data", headers={"x-data": value})
+    assert response.status_code == 200
+    assert response.json()["get"] == read
+    assert_quiet_log()
+
+
 async def test_no_cookie_header_gives_empty_cookies(client):
     response = await client.get("/req/cookies")
     assert response.json() == {"cookies": {}, "missing": None}
@@ -244,12 +288,49 @@ async def test_json_parses_the_body(client):
         b"\xff\xfe",
         b"[" * 100_000 + b"]" * 100_000,
         b"[" + b"9" * 5000 + b"]",
+        b'{"price": 1e999}',
+        b'{"price": -1e999}',
+        b'{"price": 1E400}',
     ],
-    ids=["empty", "truncated", "single-quotes", "nan", "infinity", "bad-utf8", "deep", "huge-int"],
+    ids=[
+        "empty",
+        "truncated",
+        "single-quotes",
+        "nan",
+        "infinity",
+        "bad-utf8",
+        "deep",
+        "huge-int",
+        "overflow",
+        "negative-overflow",
+        "capital-e-overflow",
+    ],
 )
-async def test_json_of_a_malformed_body_is_400(client, content):
+async def test_json_of_a_malformed_body_is_400(client, assert_quiet_log, content):
     response = await client.post("/req/json", content=content)
     assert response.status_code == 400
+    assert_quiet_log()
+
+
+@pytest.mark.parametrize("opener", [b"[", b'{"a":'], ids=["arrays", "objects"])
+async def test_json_nested_deeper_than_200_levels_is_400(client, assert_quiet_log, opener):
+    closer = b"]" if opener == b"[" else b"}"
+    response = await client.post("/req/json", content=opener * 300 + b"1" + closer * 300)
+    assert response.status_code == 400
+    assert "200" in response.json()["message"]
+    assert_quiet_log()
+
+
+async def test_json_nested_200_levels_is_accepted_and_can_be_echoed(client):
+    response = await client.post("/req/json", content=b"[" * 200 + b"]" * 200)
+    assert response.status_code == 200
+
+
+async def test_json_with_many_shallow_brackets_is_accepted(client):
+    body = b"[" + b",".join(b'{"tags": ["a", "b"]}' for _ in range(500)) + b"]"
+    response = await client.post("/req/json", content=body)
+    assert response.status_code == 200
+    assert len(response.json()["json"]) == 500
 
 
 async def test_body_over_max_body_size_is_413(make_app):

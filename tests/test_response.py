@@ -131,6 +131,14 @@ class ResponsesApi(Controller):
     async def redirect(self, req: Request) -> Response:
         return req.response.redirect(req.query_params["to"])
 
+    @get("/redirect/catching")
+    async def redirect_catching(self, req: Request) -> Response:
+        try:
+            req.response.redirect(req.query_params["to"])
+        except UnsafeRedirectError as exc:
+            return req.response.json({"raised": type(exc).__name__})
+        return req.response.json({"raised": None})
+
     @get("/redirect/status/<name>")
     async def redirect_with_status(self, req: Request, name: str) -> Response:
         return req.response.redirect("/target", REDIRECT_STATUSES[name])
@@ -212,6 +220,14 @@ class ResponsesApi(Controller):
     async def header_bad_value(self, req: Request) -> Response:
         return req.response.json({}).set_header("X-Evil", req.query_params["v"])
 
+    @get("/header/catching")
+    async def header_catching(self, req: Request) -> Response:
+        try:
+            req.response.set_header("X-Evil", req.query_params["v"])
+        except InvalidHeaderError as exc:
+            return req.response.json({"raised": type(exc).__name__})
+        return req.response.json({"raised": None})
+
     @get("/header/bad-name")
     async def header_bad_name(self, req: Request) -> Response:
         return req.response.json({}).set_header(req.query_params["n"], "value")
@@ -283,6 +299,19 @@ async def call(make_app: Any, url: str, method: str = "GET", **settings: Any) ->
     """One request against a fresh app serving ResponsesApi."""
     async with PyJoltTestClient(make_app(ResponsesApi, **settings)) as client:
         return await client.request(method, url)
+
+
+REFUSED_REDIRECT = "Redirect target refused"
+REFUSED_HEADER = "A value from the request cannot be sent in a response header"
+
+
+def assert_refused(response: httpx.Response, message_start: str) -> None:
+    """400 with the refusal message, and nothing of the refused value in the answer."""
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(message_start)
+    assert "location" not in response.headers
+    assert "set-cookie" not in response.headers
+    assert "x-injected" not in response.headers
 
 
 def cookie_attributes(set_cookie: str) -> dict[str, str]:
@@ -453,23 +482,44 @@ UNSAFE_LOCATIONS = [
     "JavaScript:alert(1)",
     "data:text/html,<script>alert(1)</script>",
     "ftp://testserver/file",
+    "http://[",
+    "//[::1",
+    "https://[evil.com/",
 ]
 
 
 @pytest.mark.parametrize("location", UNSAFE_LOCATIONS)
-async def test_redirect_refuses_other_hosts_and_schemes(make_app, location):
-    app = make_app(ResponsesApi, DEBUG=True)
-    async with PyJoltTestClient(app) as client:
-        with pytest.raises(UnsafeRedirectError):
-            await client.get("/r/redirect", params={"to": location})
-
-
-async def test_refused_redirect_answers_500_without_location_in_production(make_app):
+async def test_redirect_refuses_other_hosts_and_schemes_with_400(make_app, location):
     async with PyJoltTestClient(make_app(ResponsesApi)) as client:
+        response = await client.get("/r/redirect", params={"to": location})
+    assert_refused(response, REFUSED_REDIRECT)
+
+
+async def test_refused_redirect_raises_unsafe_redirect_error(make_app):
+    async with PyJoltTestClient(make_app(ResponsesApi)) as client:
+        response = await client.get("/r/redirect/catching", params={"to": "//evil.com"})
+    assert response.json() == {"raised": "UnsafeRedirectError"}
+
+
+async def test_refused_redirect_is_answered_in_debug_mode_too(make_app):
+    async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
         response = await client.get("/r/redirect", params={"to": "//evil.com"})
-    assert response.status_code == 500
-    assert "location" not in response.headers
+    assert_refused(response, REFUSED_REDIRECT)
+
+
+async def test_refused_redirect_does_not_echo_the_target(make_app):
+    async with PyJoltTestClient(make_app(ResponsesApi)) as client:
+        response = await client.get("/r/redirect", params={"to": "//evil.com/<script>"})
     assert "evil.com" not in response.text
+    assert "script" not in response.text
+
+
+async def test_refused_redirect_logs_one_warning_without_traceback(make_app, caplog):
+    async with PyJoltTestClient(make_app(ResponsesApi)) as client:
+        await client.get("/r/redirect", params={"to": "//evil.com"})
+    records = [r for r in caplog.records if r.name.startswith("pyjolt")]
+    assert [r.levelname for r in records] == ["WARNING"]
+    assert records[0].exc_info is None
 
 
 @pytest.mark.parametrize("location", ["https://evil.com/login", "//cdn.example.com/x"])
@@ -480,12 +530,11 @@ async def test_redirect_allows_other_hosts_with_allow_external(make_app, locatio
     assert response.headers["location"] == location
 
 
-async def test_redirect_location_with_crlf_is_refused(make_app):
+async def test_redirect_location_with_crlf_is_refused(make_app, assert_quiet_log):
     async with PyJoltTestClient(make_app(ResponsesApi)) as client:
         response = await client.get("/r/redirect", params={"to": "/next\r\nSet-Cookie: a=1"})
-    assert response.status_code == 500
-    assert "set-cookie" not in response.headers
-    assert "location" not in response.headers
+    assert_refused(response, REFUSED_HEADER)
+    assert_quiet_log()
 
 
 # --- HTML -----------------------------------------------------------------------------
@@ -681,40 +730,47 @@ HEADER_VALUES_WITH_LINE_BREAKS = [
 
 
 @pytest.mark.parametrize("value", HEADER_VALUES_WITH_LINE_BREAKS)
-async def test_set_header_with_cr_lf_in_value_raises_invalid_header_error(make_app, value):
+async def test_set_header_with_cr_lf_in_value_answers_400(make_app, value):
     async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
-            await client.get("/r/header/bad-value", params={"v": value})
+        response = await client.get("/r/header/bad-value", params={"v": value})
+    assert_refused(response, REFUSED_HEADER)
 
 
 @pytest.mark.parametrize("value", ["snowman \u2603", "euro \u20ac"])
-async def test_set_header_with_non_latin1_value_raises_invalid_header_error(make_app, value):
+async def test_set_header_with_non_latin1_value_answers_400(make_app, value):
     async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
-            await client.get("/r/header/bad-value", params={"v": value})
+        response = await client.get("/r/header/bad-value", params={"v": value})
+    assert_refused(response, REFUSED_HEADER)
 
 
 @pytest.mark.parametrize("name", ["X-A\r\nX-Injected", "X-A\nB"])
-async def test_set_header_with_cr_lf_in_name_raises_invalid_header_error(make_app, name):
+async def test_set_header_with_cr_lf_in_name_answers_400(make_app, name):
     async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
-            await client.get("/r/header/bad-name", params={"n": name})
+        response = await client.get("/r/header/bad-name", params={"n": name})
+    assert_refused(response, REFUSED_HEADER)
+
+
+async def test_set_header_with_cr_lf_raises_invalid_header_error(make_app):
+    async with PyJoltTestClient(make_app(ResponsesApi)) as client:
+        response = await client.get("/r/header/catching", params={"v": "a\r\nb"})
+    assert response.json() == {"raised": "InvalidHeaderError"}
 
 
 @pytest.mark.parametrize("value", HEADER_VALUES_WITH_LINE_BREAKS)
-async def test_header_with_cr_lf_answers_500_not_a_split_response(make_app, value):
+async def test_header_with_cr_lf_answers_400_quietly_not_a_split_response(
+    make_app, assert_quiet_log, value
+):
     async with PyJoltTestClient(make_app(ResponsesApi)) as client:
         response = await client.get("/r/header/bad-value", params={"v": value})
-    assert response.status_code == 500
-    assert response.json() == {"status": "error", "message": "Internal server error"}
+    assert_refused(response, REFUSED_HEADER)
     assert "x-evil" not in response.headers
-    assert "set-cookie" not in response.headers
-    assert "x-injected" not in response.headers
+    assert "pwned" not in response.text
+    assert_quiet_log()
 
 
 async def test_header_error_drops_what_the_handler_had_already_set(make_app):
     response = await call(make_app, "/r/header/bad-value-before-cookie")
-    assert response.status_code == 500
+    assert response.status_code == 400
     assert "set-cookie" not in response.headers
 
 
@@ -757,8 +813,13 @@ async def test_set_cookie_same_site(make_app, url, same_site):
 
 async def test_set_cookie_same_site_none_requires_secure(make_app):
     async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
+        with pytest.raises(ValueError, match="secure=True"):
             await client.get("/r/cookie/same-site-none-insecure")
+
+
+async def test_set_cookie_same_site_none_without_secure_is_a_server_error(make_app):
+    response = await call(make_app, "/r/cookie/same-site-none-insecure")
+    assert response.status_code == 500
 
 
 async def test_set_cookie_max_age_path_and_domain(make_app):
@@ -776,16 +837,9 @@ async def test_set_cookie_twice_sends_two_set_cookie_headers(make_app):
 
 
 @pytest.mark.parametrize("part", ["value", "name", "domain", "path"])
-async def test_set_cookie_with_cr_lf_raises_invalid_header_error(make_app, part):
-    async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
-            await client.get(f"/r/cookie/bad/{part}")
-
-
-@pytest.mark.parametrize("part", ["value", "name", "domain", "path"])
-async def test_set_cookie_with_cr_lf_answers_500_without_injected_cookie(make_app, part):
-    response = await call(make_app, f"/r/cookie/bad/{part}")
-    assert response.status_code == 500
+async def test_set_cookie_with_cr_lf_answers_400_without_injected_cookie(make_app, part):
+    response = await call(make_app, f"/r/cookie/bad/{part}", DEBUG=True)
+    assert_refused(response, REFUSED_HEADER)
     assert response.headers.get_list("set-cookie") == []
 
 
@@ -814,7 +868,6 @@ async def test_delete_cookie_with_path_and_domain(make_app):
 
 
 @pytest.mark.parametrize("part", ["name", "domain", "path"])
-async def test_delete_cookie_with_cr_lf_raises_invalid_header_error(make_app, part):
-    async with PyJoltTestClient(make_app(ResponsesApi, DEBUG=True)) as client:
-        with pytest.raises(InvalidHeaderError):
-            await client.get(f"/r/cookie/delete-bad/{part}")
+async def test_delete_cookie_with_cr_lf_answers_400(make_app, part):
+    response = await call(make_app, f"/r/cookie/delete-bad/{part}", DEBUG=True)
+    assert_refused(response, REFUSED_HEADER)

@@ -129,6 +129,28 @@ async def test_unknown_path_is_a_json_404(make_app: MakeApp) -> None:
     assert response.json()["status"] == "error"
 
 
+async def test_404_message_quotes_the_path(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(ConvertersApi)) as client:
+        response = await client.get("/nowhere")
+    assert response.json()["message"] == "No route for '/nowhere'"
+
+
+async def test_404_message_escapes_markup_in_the_path(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(ConvertersApi)) as client:
+        response = await client.get("/nowhere/<script>alert(1)</script>")
+    assert response.json()["message"] == (
+        "No route for '/nowhere/&lt;script&gt;alert(1)&lt;/script&gt;'"
+    )
+
+
+async def test_404_message_cuts_a_long_path(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(ConvertersApi)) as client:
+        response = await client.get("/" + "x" * 10_000)
+    message = response.json()["message"]
+    assert len(message) < 120
+    assert message.endswith("...'")
+
+
 # --- methods ---------------------------------------------------------------------------
 @path("/items")
 class ItemsApi(Controller):

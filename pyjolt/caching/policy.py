@@ -5,6 +5,8 @@ The rules keep one user's response from ever reaching another:
 * only GET and HEAD requests are cached;
 * a request carrying ``Authorization`` or ``Cookie`` bypasses a shared entry (it may be
   answered differently per user) unless the endpoint is cached ``per_user``;
+* entries are keyed by scheme and host too, so a forged ``Host`` header cannot put
+  its own links in the entry other visitors get;
 * only 2xx responses are stored, never one that sets a cookie, carries
   ``Cache-Control: private``, ``no-store`` or ``no-cache``, streams a file, or exceeds
   the entry size limit.
@@ -53,14 +55,18 @@ def response_is_storable(response: Response[Any], max_entry_size: int) -> bool:
 
 
 def response_cache_key(endpoint_name: str, req: Request, user_key: str | None = None) -> str:
-    """``response:<endpoint>:<digest>`` of the path, route parameters, sorted query, user.
+    """``response:<endpoint>:<digest>`` of the URL, route parameters, sorted query, user.
 
-    Query parameters are sorted by name (values of a repeated name keep their order), so
-    ``?a=1&b=2`` and ``?b=2&a=1`` share an entry.
+    The scheme, host and root path are part of the key, as they are of ``req.url``: a
+    body built from them (an absolute link) sent with a forged ``Host`` header must
+    not be served to the site's other visitors. Query parameters are sorted by name
+    (values of a repeated name keep their order), so ``?a=1&b=2`` and ``?b=2&a=1``
+    share an entry.
     """
     params = sorted((name, str(value)) for name, value in req.route_parameters.items())
     query = sorted(parse_qsl(req.query_string, keep_blank_values=True), key=lambda kv: kv[0])
-    material = orjson.dumps([req.path, params, query, user_key])
+    origin = [req.scheme, req.host, req.scope.get("root_path", "")]
+    material = orjson.dumps([origin, req.path, params, query, user_key])
     return f"{endpoint_key_prefix(endpoint_name)}{hashlib.sha256(material).hexdigest()}"
 
 

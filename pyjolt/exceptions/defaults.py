@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from ..media_type import HttpStatus
 from ..request import Request
-from ..response import Response
+from ..response import InvalidHeaderError, Response, UnsafeRedirectError
 from .http_exceptions import BaseHttpException, HtmlAborterException
 from .redirects import RoutingRedirect
 
@@ -48,11 +48,42 @@ async def routing_redirect_response(req: Request, exc: BaseException) -> Respons
     return req.response.status(exc.status_code)
 
 
+REFUSED_REDIRECT_MESSAGE = (
+    "Redirect target refused: it points to another site or uses a scheme other than http(s)"
+)
+REFUSED_HEADER_MESSAGE = (
+    "A value from the request cannot be sent in a response header: it contains a line "
+    "break, a NUL or a character outside latin-1"
+)
+
+
+async def unsafe_redirect_response(req: Request, exc: BaseException) -> Response[Any]:
+    """400: the redirect target usually comes from the request (``?next=//evil.com``).
+
+    Logged as a warning without a traceback; the answer does not repeat the target.
+    """
+    logger.warning("400 on %s %r: %s", req.method, req.path, exc)
+    body = {"status": "error", "message": REFUSED_REDIRECT_MESSAGE}
+    return req.response.json(body).status(HttpStatus.BAD_REQUEST)
+
+
+async def invalid_header_response(req: Request, exc: BaseException) -> Response[Any]:
+    """400: a header or cookie value with CR/LF usually comes from the request.
+
+    Logged as a warning without a traceback; the answer does not repeat the value.
+    """
+    logger.warning("400 on %s %r: %s", req.method, req.path, exc)
+    body = {"status": "error", "message": REFUSED_HEADER_MESSAGE}
+    return req.response.json(body).status(HttpStatus.BAD_REQUEST)
+
+
 DEFAULT_HANDLERS = (
     (BaseHttpException, http_exception_response),
     (HtmlAborterException, html_abort_response),
     (RoutingRedirect, routing_redirect_response),
     (ValidationError, validation_error_response),
+    (UnsafeRedirectError, unsafe_redirect_response),
+    (InvalidHeaderError, invalid_header_response),
 )
 
 

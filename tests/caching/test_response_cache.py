@@ -77,6 +77,12 @@ class ItemsApi(Controller):
         calls["big"] += 1
         return req.response.text("x" * 2048)
 
+    @get("/link")
+    @cache.cache()
+    async def link(self, req: Request) -> Response:
+        calls["link"] += 1
+        return req.response.json({"url": req.url, "call": calls["link"]})
+
     @post("/items")
     @cache.cache()
     async def create(self, req: Request) -> Response:
@@ -143,6 +149,25 @@ async def test_query_string_is_part_of_the_key_in_sorted_order(application):
     assert other.json()["q"] == {"a": "2", "b": "2"}
     assert no_query.json()["q"] == {}
     assert calls["search"] == 3
+
+
+async def test_forged_host_does_not_poison_the_entry_of_the_real_host(application):
+    async with PyJoltTestClient(application) as client:
+        forged = await client.get("/api/link", headers={"host": "evil.example"})
+        real = await client.get("/api/link")
+        real_again = await client.get("/api/link")
+    assert forged.json()["url"] == "http://evil.example/api/link"
+    assert real.json() == {"url": "http://testserver/api/link", "call": 2}
+    assert real_again.json() == real.json()
+
+
+async def test_scheme_is_part_of_the_key(application):
+    async with PyJoltTestClient(application) as client:
+        plain = await client.get("http://testserver/api/link")
+        secure = await client.get("https://testserver/api/link")
+    assert plain.json()["url"] == "http://testserver/api/link"
+    assert secure.json()["url"] == "https://testserver/api/link"
+    assert calls["link"] == 2
 
 
 @pytest.mark.parametrize("code", [201, 204])

@@ -231,6 +231,22 @@ async def test_json_endpoint_refuses_other_content_types_with_415(client, conten
     assert "application/json" in body["message"]
 
 
+async def test_415_message_escapes_markup_in_the_sent_content_type(client, assert_quiet_log):
+    response = await post_json(client, USERS, b"{}", "text/<script>alert(1)</script>")
+    assert response.status_code == 415
+    message = response.json()["message"]
+    assert "<script>" not in message
+    assert "'text/&lt;script&gt;alert(1)&lt;/script&gt;'" in message
+    assert_quiet_log()
+
+
+async def test_415_message_cuts_a_long_content_type(client):
+    response = await post_json(client, USERS, b"{}", "text/" + "x" * 5000)
+    message = response.json()["message"]
+    assert len(message) < 200
+    assert "...'" in message
+
+
 async def test_json_endpoint_without_content_type_is_415(client):
     response = await client.post(USERS, content=json.dumps(VALID_USER).encode())
     assert "content-type" not in response.request.headers
@@ -287,6 +303,12 @@ MALFORMED_JSON = {
     "infinity": b'{"value": Infinity}',
     "negative-infinity": b'{"value": -Infinity}',
     "nan-in-array": b"[1, NaN]",
+    "overflowing-exponent": b'{"value": 1e999}',
+    "overflowing-negative-exponent": b'{"value": -1e999}',
+    "overflowing-capital-exponent": b'{"value": 1E400}',
+    "overflowing-plus-exponent": b'{"value": 1e+0309}',
+    "overflowing-long-mantissa": b'{"value": ' + b"9" * 400 + b".5}",
+    "overflowing-mantissa-and-exponent": b'{"value": ' + b"9" * 250 + b"e60}",
     "deep-arrays": b"[" * 100_000 + b"]" * 100_000,
     "deep-objects": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
     "integer-over-4300-digits": b'{"value": ' + b"9" * 5000 + b"}",
@@ -314,6 +336,26 @@ async def test_malformed_json_answer_names_the_problem(client):
     response = await post_json(client, USERS, b'{"email": ')
     assert response.status_code == 400
     assert "json" in response.json()["message"].lower()
+
+
+@pytest.mark.parametrize(
+    "literal", [b"1e999", b"-1e999", b"1E400", b"1.8e308", b"[1e999]"], ids=bytes.decode
+)
+async def test_number_overflowing_to_infinity_is_refused_quietly(client, assert_quiet_log, literal):
+    response = await post_json(client, "/api/v1/users/raw", b'{"price": ' + literal + b"}")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith("Malformed JSON body: ")
+    assert "raw_dict" not in CALLS
+    assert_quiet_log()
+
+
+@pytest.mark.parametrize(
+    "literal", [b"1e308", b"-1.7976931348623157e308", b"1e-999", b"123e-400", b"0.5E+2"]
+)
+async def test_large_and_tiny_finite_numbers_are_accepted(client, literal):
+    response = await post_json(client, "/api/v1/users/measure", b'{"value": ' + literal + b"}")
+    assert response.status_code == 200
+    assert response.json() == {"value": float(literal)}
 
 
 @pytest.mark.parametrize("value", [1e308, -1e308, 0.0, 1.5])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -9,7 +10,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def start_uvicorn(project: Path) -> Server:
     return Server(process, f"http://127.0.0.1:{port}", stdout_path, stderr_path)
 
 
-def wait_until_serving(server: Server) -> None:
+def wait_until_serving(server: Server, status_path: str = "/api/v1/users/status") -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -93,7 +94,7 @@ def wait_until_serving(server: Server) -> None:
                 f"uvicorn exited with {server.process.returncode} before serving:\n{server.stderr}"
             )
         try:
-            httpx.get(f"{server.base_url}/api/v1/users/status", timeout=1.0)
+            httpx.get(f"{server.base_url}{status_path}", timeout=1.0)
             return
         except httpx.TransportError:
             time.sleep(0.1)
@@ -321,3 +322,151 @@ def test_failing_startup_hook_makes_uvicorn_exit_non_zero(tmp_path: Path) -> Non
     assert server.process.returncode != 0
     assert "could not reach the database at db.internal:5432" in server.stderr
     assert "Application startup failed" in server.stderr
+
+
+# --- hostile input, sent as exact bytes -------------------------------------------------
+# HTTP client libraries percent-encode paths and refuse some header bytes, so these
+# requests are written to the socket as they are.
+
+
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    project = copy_project("hostile_input", tmp_path_factory.mktemp("hostile_input"))
+    server = start_uvicorn(project)
+    try:
+        wait_until_serving(server, "/api/v1/status")
+        yield server
+    finally:
+        stop(server)
+
+
+def send_raw(server: Server, request: bytes) -> RawResponse:
+    """Write ``request`` (which asks for ``Connection: close``) and read the whole answer."""
+    host, port = server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10.0) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return RawResponse(int(status_line.split()[1]), headers, body)
+
+
+def raw_request(
+    method: str,
+    target: bytes,
+    headers: Sequence[bytes] = (),
+    body: bytes = b"",
+    host: bytes = b"127.0.0.1",
+) -> bytes:
+    lines = [method.encode() + b" " + target + b" HTTP/1.1", b"Host: " + host, *headers]
+    if body or method == "POST":
+        lines.append(b"Content-Length: " + str(len(body)).encode())
+    lines.append(b"Connection: close")
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
+def json_post(target: bytes, body: bytes, content_type: bytes = b"application/json") -> bytes:
+    return raw_request("POST", target, [b"Content-Type: " + content_type], body)
+
+
+def multipart_upload(filename: bytes, boundary: bytes = b"hostile") -> bytes:
+    body = (
+        b"--" + boundary + b"\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="' + filename + b'"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+        b"contents\r\n"
+        b"--" + boundary + b"--\r\n"
+    )
+    content_type = b"multipart/form-data; boundary=" + boundary
+    return raw_request("POST", b"/api/v1/uploads", [b"Content-Type: " + content_type], body)
+
+
+LOUD_LOG_PREFIXES = ("ERROR", "CRITICAL", "Traceback")
+
+
+def loud_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if line.lstrip().startswith(LOUD_LOG_PREFIXES)]
+
+
+HOSTILE_REQUESTS = {
+    "json-1e999": (json_post(b"/api/v1/products", b'{"name": "x", "price": 1e999}'), 400),
+    "json-minus-1e999": (json_post(b"/api/v1/products", b'{"name": "x", "price": -1e999}'), 400),
+    "json-1E400": (json_post(b"/api/v1/products", b'{"name": "x", "price": 1E400}'), 400),
+    "multipart-boundary-of-300": (multipart_upload(b"a.txt", boundary=b"b" * 300), 400),
+    "cookie-not-utf8": (
+        raw_request("GET", b"/api/v1/profile", [b"Cookie: theme=dark; junk=\xff\xfe"]),
+        200,
+    ),
+    "redirect-to-other-host": (raw_request("GET", b"/api/v1/login?next=//evil.com"), 400),
+    "redirect-to-malformed-url": (raw_request("GET", b"/api/v1/login?next=http://["), 400),
+    "crlf-in-header-value": (
+        raw_request("GET", b"/api/v1/greeting?name=a%0D%0AX-Injected:%201"),
+        400,
+    ),
+    "upload-named-dot-dot": (multipart_upload(b".."), 201),
+    "upload-named-dot": (multipart_upload(b"."), 201),
+    "markup-in-path": (raw_request("GET", b"/nowhere/<script>alert(1)</script>"), 404),
+    "markup-in-content-type": (
+        json_post(b"/api/v1/products", b"{}", b"text/<script>alert(1)</script>"),
+        415,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"), HOSTILE_REQUESTS.values(), ids=HOSTILE_REQUESTS.keys()
+)
+def test_hostile_request_is_answered_without_a_server_error(
+    hostile_server: Server, request_bytes: bytes, status: int
+) -> None:
+    logged_before = len(hostile_server.stderr)
+    response = send_raw(hostile_server, request_bytes)
+    assert response.status == status, response.body
+    assert loud_lines(hostile_server.stderr[logged_before:]) == []
+
+
+def test_undecodable_cookie_leaves_the_others_readable(hostile_server: Server) -> None:
+    request = raw_request("GET", b"/api/v1/profile", [b"Cookie: junk=\xc3\x28; theme=dark"])
+    assert send_raw(hostile_server, request).json() == {"theme": "dark"}
+
+
+def test_upload_named_dot_dot_is_saved_as_upload(hostile_server: Server) -> None:
+    response = send_raw(hostile_server, multipart_upload(b".."))
+    assert response.json() == {"filename": "upload"}
+
+
+def test_markup_in_the_path_is_escaped_in_the_404_message(hostile_server: Server) -> None:
+    response = send_raw(hostile_server, raw_request("GET", b"/nowhere/<script>alert(1)</script>"))
+    assert response.json()["message"] == (
+        "No route for '/nowhere/&lt;script&gt;alert(1)&lt;/script&gt;'"
+    )
+
+
+def test_refused_redirect_does_not_echo_the_target(hostile_server: Server) -> None:
+    response = send_raw(hostile_server, raw_request("GET", b"/api/v1/login?next=//evil.com"))
+    assert "location" not in response.headers
+    assert b"evil.com" not in response.body
+
+
+def test_forged_host_does_not_poison_the_cached_links(hostile_server: Server) -> None:
+    real_host = hostile_server.base_url.removeprefix("http://").encode()
+    forged = send_raw(hostile_server, raw_request("GET", b"/api/v1/links", host=b"evil.example"))
+    real = send_raw(hostile_server, raw_request("GET", b"/api/v1/links", host=real_host))
+    assert forged.json() == {"self": "http://evil.example/api/v1/links"}
+    assert real.json() == {"self": f"{hostile_server.base_url}/api/v1/links"}

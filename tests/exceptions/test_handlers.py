@@ -9,7 +9,14 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 import pyjolt
-from pyjolt import HttpStatus, MediaType, Request, Response
+from pyjolt import (
+    HttpStatus,
+    InvalidHeaderError,
+    MediaType,
+    Request,
+    Response,
+    UnsafeRedirectError,
+)
 from pyjolt.controller import Controller, consumes, get, path, post, produces
 from pyjolt.exceptions import (
     BaseHttpException,
@@ -79,6 +86,8 @@ RAISABLE: dict[str, Exception] = {
     "not-found": NotFound("No such user"),
     "unhandled": Unhandled("secret-detail-in-message"),
     "value": ValueError("bad value"),
+    "unsafe-redirect": UnsafeRedirectError("Refusing to redirect to '//evil.com'"),
+    "invalid-header": InvalidHeaderError("Header 'X-A' contains a CR, LF or NUL character"),
 }
 
 
@@ -97,6 +106,10 @@ class ErrorsApi(Controller):
     @get("/raise/<name>")
     async def raise_named(self, req: Request, name: str) -> Response:
         raise RAISABLE[name]
+
+    @get("/raise-under/<path:anything>")
+    async def raise_under(self, req: Request, anything: str) -> Response:
+        raise Unhandled("under a path")
 
     @get("/raise-after-building/<name>")
     async def raise_after_building(self, req: Request, name: str) -> Response:
@@ -226,6 +239,12 @@ class CatchAllHandler(ExceptionHandler):
     @handles(Exception)
     async def anything(self, req: Request, exc: Exception) -> Response:
         return req.response.json({"caught": type(exc).__name__})
+
+
+class RedirectRefusedHandler(ExceptionHandler):
+    @handles(UnsafeRedirectError)
+    async def refused(self, req: Request, exc: UnsafeRedirectError) -> Response:
+        return req.response.redirect("/").status(HttpStatus.SEE_OTHER)
 
 
 class FailingHandler(ExceptionHandler):
@@ -565,6 +584,24 @@ async def test_not_found_raised_by_endpoint_uses_its_message(make_app):
     assert response.json() == {"status": "error", "message": "No such user"}
 
 
+@pytest.mark.parametrize("name", ["unsafe-redirect", "invalid-header"])
+async def test_refused_redirect_and_header_answer_400_quietly_by_default(
+    make_app, assert_quiet_log, name
+):
+    response = await fetch(make_app, f"/e/raise/{name}")
+    assert response.status_code == 400
+    assert response.json()["status"] == "error"
+    assert "evil.com" not in response.text
+    assert "X-A" not in response.text
+    assert_quiet_log()
+
+
+async def test_app_handler_replaces_the_default_refused_redirect_answer(make_app):
+    response = await fetch(make_app, "/e/raise/unsafe-redirect", handlers=(RedirectRefusedHandler,))
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+
+
 # --- unhandled exceptions ---------------------------------------------------------------
 
 
@@ -595,6 +632,14 @@ async def test_unhandled_exception_is_logged_with_its_traceback(make_app, caplog
     assert exc_type is Unhandled
     assert traceback is not None
     assert "raise_named" in caplog.text  # the frame that raised is in the logged traceback
+
+
+async def test_unhandled_exception_log_line_quotes_the_path(make_app, caplog):
+    with caplog.at_level(logging.ERROR):
+        await fetch(make_app, "/e/raise-under/x%1B%5B2Jcleared")
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "\x1b" not in record.getMessage()
+    assert "x\\x1b[2Jcleared" in record.getMessage()
 
 
 async def test_unhandled_exception_drops_what_the_endpoint_had_built(make_app):

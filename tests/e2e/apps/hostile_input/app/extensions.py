@@ -1,0 +1,5 @@
+# app/extensions.py
+
+from pyjolt.caching import Cache
+
+cache: Cache = Cache()
