@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install test lint typecheck pytest demo bench clean
+.PHONY: install test lint typecheck pytest demo bench swagger-ui clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -43,6 +43,13 @@ demo: install
 	cd $(DEMO_DIR) && $(abspath $(BIN))/pyjolt new-project demo --defaults --force
 	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/pyjolt db upgrade
 	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/uvicorn app:Application --factory --host $(HOST) --port $(PORT)
+
+# Swagger UI shipped in pyjolt/openapi/swagger_ui/: re-fetch the pinned release from npm
+# and verify it, or move the pin with `make swagger-ui SWAGGER_UI_VERSION=5.x.y`.
+SWAGGER_UI_VERSION ?=
+
+swagger-ui: $(BIN)/python
+	$(BIN)/python scripts/update_swagger_ui.py $(SWAGGER_UI_VERSION)
 
 BENCH_VENV := benchmarks/.venv
 BENCH_ARGS ?=
