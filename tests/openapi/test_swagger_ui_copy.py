@@ -144,3 +144,10 @@ def test_script_writes_the_files_version_and_source(script, registry, monkeypatc
     assert written["files"]["NOTICE"] == hashlib.sha256(b"content of NOTICE").hexdigest()
     assert (tmp_path / "swagger-ui.css").read_bytes() == b"content of swagger-ui.css"
     assert not (tmp_path / "dropped-upstream.js").exists()
+
+
+def test_the_docs_name_the_shipped_release():
+    version = (SHIPPED / "VERSION").read_text(encoding="utf-8").strip()
+    docs = (REPOSITORY / "docs" / "openapi.md").read_text(encoding="utf-8")
+    assert f"Swagger UI {version}" in docs
+    assert f"/openapi/swagger-ui/{version}/swagger-ui-bundle.js" in docs
