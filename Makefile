@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install test lint typecheck pytest demo bench clean
+.PHONY: install test lint typecheck pytest demo bench swagger-ui clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -36,13 +36,29 @@ test: lint typecheck pytest
 
 DEMO_DIR ?= .demo
 
-# Scaffold a fresh demo project (SQLite) with the generator, migrate it, serve it.
+# Scaffold a fresh demo project (SQLite) with the generator, migrate it, and serve it with
+# `pyjolt dev`: DEBUG on (the generated config says DEBUG = False, as production should),
+# so /openapi/docs is served; it reloads when the demo's files are edited.
 demo: install
 	rm -rf $(DEMO_DIR)/demo
 	mkdir -p $(DEMO_DIR)
 	cd $(DEMO_DIR) && $(abspath $(BIN))/pyjolt new-project demo --defaults --force
 	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/pyjolt db upgrade
-	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/uvicorn app:Application --factory --host $(HOST) --port $(PORT)
+	@echo ""
+	@echo "Demo project in $(DEMO_DIR)/demo, DEBUG on. Open:"
+	@echo "  http://$(HOST):$(PORT)/               landing page"
+	@echo "  http://$(HOST):$(PORT)/openapi/docs   Swagger UI: try the notes API there"
+	@echo "  http://$(HOST):$(PORT)/api/v1/notes/  the notes resource (JSON)"
+	@echo "  http://$(HOST):$(PORT)/health         health check"
+	@echo ""
+	cd $(DEMO_DIR)/demo && $(abspath $(BIN))/pyjolt dev --host $(HOST) --port $(PORT)
+
+# Swagger UI shipped in pyjolt/openapi/swagger_ui/: re-fetch the pinned release from npm
+# and verify it, or move the pin with `make swagger-ui SWAGGER_UI_VERSION=5.x.y`.
+SWAGGER_UI_VERSION ?=
+
+swagger-ui: $(BIN)/python
+	$(BIN)/python scripts/update_swagger_ui.py $(SWAGGER_UI_VERSION)
 
 BENCH_VENV := benchmarks/.venv
 BENCH_ARGS ?=

@@ -137,9 +137,12 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
     OPEN_API_IN_PRODUCTION: bool = Field(
         default=False, description="Serve specs.json and /docs when DEBUG is off too"
     )
-    OPEN_API_SWAGGER_URL: str = Field(
-        default="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5",
-        description="Where the docs page loads Swagger UI from without swagger-ui-bundle",
+    OPEN_API_SWAGGER_URL: str | None = Field(
+        default=None,
+        description=(
+            "Folder URL to load Swagger UI from (a CDN, a static folder); "
+            "unset: the copy shipped with PyJolt"
+        ),
     )
     MAX_BODY_SIZE: int = Field(default=TEN_MIB, gt=0, description="Largest accepted body, bytes")
     STRICT_RESPONSES: bool | None = Field(

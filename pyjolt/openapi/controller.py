@@ -6,8 +6,9 @@ DEBUG, or when ``OPEN_API_IN_PRODUCTION`` says to serve the docs in production t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+
+import anyio.to_thread
 
 from ..config import ConfigError
 from ..controller.base import Controller
@@ -17,13 +18,18 @@ from ..media_type import MediaType
 from ..request import Request
 from ..response import Response
 from ..serialization import dump_json
-from .swagger import asset_names, bundled_swagger_ui, swagger_page
+from ..static import StaticFile, file_response
+from .swagger import shipped_swagger_ui_file, swagger_page, swagger_ui_version
 
 if TYPE_CHECKING:
     from ..app import PyJolt
 
-#: Swagger UI's files are the same for every release of them: let browsers keep them.
-ASSET_CACHE_CONTROL = "public, max-age=86400"
+#: A Swagger UI file's URL names its release, so its bytes never change: browsers may
+#: keep it for a year without asking again. A new release is a new URL.
+SWAGGER_UI_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+#: The page names the current release's files, so it is revalidated on every visit.
+PAGE_CACHE_CONTROL = "no-cache"
 
 
 class OpenApiController(Controller):
@@ -33,8 +39,7 @@ class OpenApiController(Controller):
         super().__init__(app)
         self._spec_json: bytes | None = None
         self._page: bytes | None = None
-        self._assets: Path | None = bundled_swagger_ui()
-        self._asset_names = asset_names(self._assets) if self._assets else frozenset()
+        self._swagger_ui_files: dict[str, StaticFile] = {}
 
     @get("/specs.json", open_api_spec=False)
     async def specs(self, req: Request) -> Response[Any]:
@@ -48,21 +53,37 @@ class OpenApiController(Controller):
         """The Swagger UI page."""
         if self._page is None:
             spec_url = self.app.url_for(f"{type(self).__name__}.specs")
-            if self._assets is not None:  # served by swagger_asset, beside specs.json
-                assets_url = spec_url.rsplit("/", 1)[0] + "/swagger"
-            else:
-                assets_url = self.app.configs.OPEN_API_SWAGGER_URL
+            assets_url = self.app.configs.OPEN_API_SWAGGER_URL or self._shipped_assets_url()
             page = swagger_page(f"{self.app.configs.APP_NAME} - API docs", spec_url, assets_url)
             self._page = page.encode("utf-8")
-        return req.response.send_file(self._page, media_type=MediaType.TEXT_HTML)
+        response = req.response.send_file(self._page, media_type=MediaType.TEXT_HTML)
+        return response.set_header("Cache-Control", PAGE_CACHE_CONTROL)
 
-    @get("/swagger/<path:filename>", open_api_spec=False)
-    async def swagger_asset(self, req: Request, filename: str) -> Response[Any]:
-        """One of Swagger UI's own files, when ``swagger-ui-bundle`` provides them."""
-        if self._assets is None or filename not in self._asset_names:
+    @get("/swagger-ui/<version>/<filename>", open_api_spec=False)
+    async def swagger_ui_file(self, req: Request, version: str, filename: str) -> Response[Any]:
+        """One file of the Swagger UI shipped with PyJolt, under its release's URL.
+
+        Only the current release's URL answers: a page cached from before an upgrade gets
+        a 404 rather than new files under an old name that browsers keep for a year.
+        """
+        if version != swagger_ui_version():
             raise NotFound("Swagger UI file not found")
-        response = req.response.send_file(self._assets / filename)
-        return response.set_header("Cache-Control", ASSET_CACHE_CONTROL)
+        file = self._swagger_ui_files.get(filename)
+        if file is None:
+            file = await anyio.to_thread.run_sync(shipped_swagger_ui_file, filename)
+            if file is None:
+                raise NotFound("Swagger UI file not found")
+            self._swagger_ui_files[filename] = file
+        response = file_response(req, file)
+        return response.set_header("Cache-Control", SWAGGER_UI_CACHE_CONTROL)
+
+    def _shipped_assets_url(self) -> str:
+        """The folder URL of the shipped Swagger UI: beside specs.json, named by release."""
+        return self.app.url_for(
+            f"{type(self).__name__}.swagger_ui_file",
+            version=swagger_ui_version(),
+            filename="swagger-ui.css",
+        ).rsplit("/", 1)[0]
 
 
 def serves_openapi(app: PyJolt) -> bool:

@@ -1,24 +1,38 @@
-"""The Swagger UI page, and Swagger UI's files from the optional ``swagger-ui-bundle``.
+"""The Swagger UI page, and the copy of Swagger UI that ships inside PyJolt.
 
-Without that package the page loads Swagger UI from ``OPEN_API_SWAGGER_URL`` (a CDN
-by default, or any URL that serves the ``swagger-ui-dist`` files, such as a folder
-under STATIC_URL).
+``swagger_ui/`` holds the files of npm's ``swagger-ui-dist`` that the page loads (the
+bundle, its stylesheet and icons) with their licence texts; ``swagger_ui/VERSION`` names
+the release and ``scripts/update_swagger_ui.py`` is how it changes. So the docs page
+needs no network. ``OPEN_API_SWAGGER_URL`` points the page at another copy instead
+(a CDN, or a folder under STATIC_URL). Nothing here is read until the docs are asked for.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
-import logging
-import re
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
-logger = logging.getLogger(__name__)
+from werkzeug.http import quote_etag
 
-#: Swagger UI renders OpenAPI 3.1 documents from version 5 on; 4.x refuses them.
-MIN_SWAGGER_UI_MAJOR = 5
+from ..static import StaticFile
 
-_VERSION_IN_FOLDER = re.compile(r"(\d+)\.(\d+)\.(\d+)$")
+SWAGGER_UI_DIR = Path(__file__).parent / "swagger_ui"
+
+#: The shipped files the page may load, with their media types; any other name is a 404.
+#: The types are fixed rather than guessed: ``mimetypes`` reads the OS's tables, and a
+#: Windows registry that maps ``.js`` to ``text/plain`` would make browsers refuse the
+#: script (it is sent with ``X-Content-Type-Options: nosniff``).
+SWAGGER_UI_FILES: Mapping[str, str] = {
+    "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
+    "swagger-ui.css": "text/css; charset=utf-8",
+    "favicon-16x16.png": "image/png",
+    "favicon-32x32.png": "image/png",
+}
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -26,6 +40,8 @@ PAGE = """<!DOCTYPE html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{title}</title>
+  <link rel="icon" type="image/png" href="{icon_32_url}" sizes="32x32">
+  <link rel="icon" type="image/png" href="{icon_16_url}" sizes="16x16">
   <link rel="stylesheet" href="{css_url}">
 </head>
 <body>
@@ -36,7 +52,8 @@ PAGE = """<!DOCTYPE html>
       url: {spec_url},
       dom_id: "#swagger-ui",
       deepLinking: true,
-      presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset],
+      validatorUrl: null,
+      presets: [SwaggerUIBundle.presets.apis],
       layout: "BaseLayout"
     }});
   </script>
@@ -48,47 +65,51 @@ PAGE = """<!DOCTYPE html>
 def swagger_page(title: str, spec_url: str, assets_url: str) -> str:
     """The HTML page that shows the document at ``spec_url`` with Swagger UI.
 
-    ``assets_url`` is the folder URL holding ``swagger-ui.css`` and
-    ``swagger-ui-bundle.js``.
+    ``assets_url`` is the folder URL holding ``swagger-ui.css``, ``swagger-ui-bundle.js``
+    and the favicons. ``validatorUrl: null`` turns off Swagger UI's badge, which would
+    otherwise send the document's URL to validator.swagger.io from every visitor.
     """
     base = assets_url.rstrip("/")
     # json.dumps gives a JS string literal; "<" is escaped so "</script>" cannot end it.
     spec_literal = json.dumps(spec_url).replace("<", "\\u003c")
     return PAGE.format(
         title=html.escape(title),
+        icon_32_url=html.escape(f"{base}/favicon-32x32.png"),
+        icon_16_url=html.escape(f"{base}/favicon-16x16.png"),
         css_url=html.escape(f"{base}/swagger-ui.css"),
         js_url=html.escape(f"{base}/swagger-ui-bundle.js"),
         spec_url=spec_literal,
     )
 
 
-def bundled_swagger_ui() -> Path | None:
-    """The folder of Swagger UI files shipped by ``swagger-ui-bundle``, if usable.
+@functools.cache
+def swagger_ui_version() -> str:
+    """The release of ``swagger-ui-dist`` shipped with PyJolt, such as ``"5.35.0"``."""
+    return (SWAGGER_UI_DIR / "VERSION").read_text(encoding="utf-8").strip()
 
-    None when the package is not installed, or when the Swagger UI it ships is too old
-    to render OpenAPI 3.1 (swagger-ui-bundle 1.1.0 ships 4.15.5): a page that says
-    "unable to render this definition" helps nobody, the CDN copy does.
+
+@functools.cache
+def _recorded_hashes() -> dict[str, str]:
+    source = json.loads((SWAGGER_UI_DIR / "SOURCE.json").read_text(encoding="utf-8"))
+    return {str(name): str(digest) for name, digest in source["files"].items()}
+
+
+def shipped_swagger_ui_file(filename: str) -> StaticFile | None:
+    """One of :data:`SWAGGER_UI_FILES` with its validators, or None for any other name.
+
+    The ETag is the file's SHA-256 recorded when it was fetched, so every process and
+    host serving the same release gives the same ETag (an mtime-based one would differ
+    between installs). Blocking (stat): the controller runs it in a worker thread.
     """
-    try:
-        from swagger_ui_bundle import swagger_ui_path
-    except ImportError:
+    media_type = SWAGGER_UI_FILES.get(filename)
+    if media_type is None:
         return None
-    folder = Path(str(swagger_ui_path))
-    if not folder.is_dir():
-        logger.warning("swagger-ui-bundle's folder %s is missing; using the CDN", folder)
-        return None
-    version = _VERSION_IN_FOLDER.search(folder.name)
-    if version is not None and int(version.group(1)) < MIN_SWAGGER_UI_MAJOR:
-        logger.warning(
-            "swagger-ui-bundle ships Swagger UI %s, which cannot render OpenAPI 3.1; "
-            "loading Swagger UI from OPEN_API_SWAGGER_URL instead "
-            "(upgrade swagger-ui-bundle, or serve swagger-ui-dist 5 yourself)",
-            version.group(0),
-        )
-        return None
-    return folder
-
-
-def asset_names(folder: Path) -> frozenset[str]:
-    """The file names that may be served from ``folder`` (no sub-folders, no ``..``)."""
-    return frozenset(entry.name for entry in folder.iterdir() if entry.is_file())
+    path = SWAGGER_UI_DIR / filename
+    info = os.stat(path)
+    return StaticFile(
+        path=str(path),
+        size=info.st_size,
+        media_type=media_type,
+        etag=quote_etag(_recorded_hashes()[filename][:32]),
+        last_modified=datetime.fromtimestamp(int(info.st_mtime), tz=UTC),
+    )

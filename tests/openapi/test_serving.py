@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-import types
-from pathlib import Path
+import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -16,6 +14,9 @@ from pyjolt.openapi import swagger
 from pyjolt.testing import PyJoltTestClient
 
 CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+VERSION = (swagger.SWAGGER_UI_DIR / "VERSION").read_text().strip()
+SHIPPED = f"/openapi/swagger-ui/{VERSION}"
+RECORDED_SHA256 = json.loads((swagger.SWAGGER_UI_DIR / "SOURCE.json").read_text())["files"]
 
 
 @path("/api")
@@ -26,38 +27,13 @@ class PingApi(Controller):
         return req.response.json({"pong": True})
 
 
-async def fetch(app: PyJolt, *urls: str) -> list[Any]:
+async def fetch(app: PyJolt, *urls: str, headers: dict[str, str] | None = None) -> list[Any]:
     async with PyJoltTestClient(app) as client:
-        return [await client.get(url) for url in urls]
-
-
-@pytest.fixture
-def no_bundle(monkeypatch):
-    """swagger-ui-bundle is not installed (whatever this machine has)."""
-    monkeypatch.setitem(sys.modules, "swagger_ui_bundle", None)
-
-
-@pytest.fixture
-def fake_bundle(monkeypatch, tmp_path: Path):
-    """A stand-in swagger-ui-bundle shipping Swagger UI 5 files."""
-
-    def install(version: str = "5.17.14", create: bool = True) -> Path:
-        folder = tmp_path / "bundle" / f"swagger-ui-{version}"
-        if create:
-            folder.mkdir(parents=True)
-            (folder / "swagger-ui.css").write_text("/* css */")
-            (folder / "swagger-ui-bundle.js").write_text("// js")
-        (tmp_path / "secret.txt").write_text("TOP-SECRET")
-        module = types.ModuleType("swagger_ui_bundle")
-        module.swagger_ui_path = folder  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "swagger_ui_bundle", module)
-        return folder
-
-    return install
+        return [await client.get(url, headers=headers) for url in urls]
 
 
 # --- when the document and the page are served ---------------------------------------
-async def test_specs_json_and_docs_are_served_in_debug(make_app, no_bundle):
+async def test_specs_json_and_docs_are_served_in_debug(make_app):
     app = make_app(PingApi, DEBUG=True)
     spec, docs = await fetch(app, "/openapi/specs.json", "/openapi/docs")
     assert spec.status_code == 200
@@ -75,7 +51,7 @@ async def test_nothing_is_served_when_debug_is_off(make_app):
     assert [answer.status_code for answer in answers] == [404, 404]
 
 
-async def test_open_api_in_production_serves_them_without_debug(make_app, no_bundle):
+async def test_open_api_in_production_serves_them_without_debug(make_app):
     app = make_app(PingApi, DEBUG=False, OPEN_API_IN_PRODUCTION=True)
     answers = await fetch(app, "/openapi/specs.json", "/openapi/docs")
     assert [answer.status_code for answer in answers] == [200, 200]
@@ -93,7 +69,7 @@ def test_open_api_in_production_defaults_to_false(make_app):
 
 
 # --- where ------------------------------------------------------------------------------
-async def test_open_api_url_moves_both_endpoints(make_app, no_bundle):
+async def test_open_api_url_moves_both_endpoints(make_app):
     app = make_app(PingApi, DEBUG=True, OPEN_API_URL="/api-docs/")
     moved_spec, moved_docs, old_spec = await fetch(
         app, "/api-docs/specs.json", "/api-docs/docs", "/openapi/specs.json"
@@ -104,7 +80,7 @@ async def test_open_api_url_moves_both_endpoints(make_app, no_bundle):
     assert old_spec.status_code == 404
 
 
-async def test_the_app_prefix_applies_to_the_docs_too(make_app, no_bundle):
+async def test_the_app_prefix_applies_to_the_docs_too(make_app):
     @app_path("/v1")
     class PrefixedApp(PyJolt):
         pass
@@ -126,21 +102,44 @@ def test_the_serving_endpoints_are_not_in_the_document(make_app):
 
 
 # --- the Swagger UI page -----------------------------------------------------------------
-async def test_docs_page_loads_swagger_ui_from_the_cdn_by_default(make_app, no_bundle):
+async def test_docs_page_loads_the_swagger_ui_shipped_with_pyjolt(make_app):
     [docs] = await fetch(make_app(PingApi, DEBUG=True), "/openapi/docs")
+    assert f'href="{SHIPPED}/swagger-ui.css"' in docs.text
+    assert f'src="{SHIPPED}/swagger-ui-bundle.js"' in docs.text
+    assert f'href="{SHIPPED}/favicon-32x32.png"' in docs.text
+    assert "://" not in docs.text  # nothing is loaded from another host
+
+
+async def test_docs_page_turns_off_the_online_validator_badge(make_app):
+    [docs] = await fetch(make_app(PingApi, DEBUG=True), "/openapi/docs")
+    assert "validatorUrl: null" in docs.text
+
+
+async def test_docs_page_is_revalidated_because_it_names_the_current_release(make_app):
+    [docs] = await fetch(make_app(PingApi, DEBUG=True), "/openapi/docs")
+    assert docs.headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.parametrize("url", [CDN, CDN + "/"])
+async def test_swagger_url_loads_swagger_ui_from_a_cdn_when_set(make_app, url):
+    [docs] = await fetch(make_app(PingApi, DEBUG=True, OPEN_API_SWAGGER_URL=url), "/openapi/docs")
     assert f'href="{CDN}/swagger-ui.css"' in docs.text
     assert f'src="{CDN}/swagger-ui-bundle.js"' in docs.text
+    assert "/openapi/swagger-ui/" not in docs.text
 
 
-async def test_swagger_url_is_configurable(make_app, no_bundle):
+async def test_swagger_url_may_name_a_static_folder(make_app):
     app = make_app(PingApi, DEBUG=True, OPEN_API_SWAGGER_URL="/static/swagger-ui/")
     [docs] = await fetch(app, "/openapi/docs")
     assert 'href="/static/swagger-ui/swagger-ui.css"' in docs.text
     assert 'src="/static/swagger-ui/swagger-ui-bundle.js"' in docs.text
-    assert CDN not in docs.text
 
 
-async def test_the_page_title_is_escaped(make_app, no_bundle):
+def test_swagger_url_is_unset_by_default(make_app):
+    assert make_app().configs.OPEN_API_SWAGGER_URL is None
+
+
+async def test_the_page_title_is_escaped(make_app):
     app = make_app(PingApi, DEBUG=True, APP_NAME="<script>alert(1)</script>")
     [docs] = await fetch(app, "/openapi/docs")
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; - API docs</title>" in docs.text
@@ -152,66 +151,102 @@ def test_the_spec_url_cannot_close_the_script_element():
     assert '"/x\\u003c/script>\\u003cscript>alert(1)//"' in page
 
 
-# --- offline Swagger UI from swagger-ui-bundle -----------------------------------------
-async def test_installed_bundle_is_served_and_used_by_the_page(make_app, fake_bundle):
-    fake_bundle()
+# --- the shipped Swagger UI files --------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
+        ("swagger-ui.css", "text/css; charset=utf-8"),
+        ("favicon-16x16.png", "image/png"),
+        ("favicon-32x32.png", "image/png"),
+    ],
+)
+async def test_each_shipped_file_is_served_with_its_type_and_bytes(make_app, name, content_type):
+    [answer] = await fetch(make_app(PingApi, DEBUG=True), f"{SHIPPED}/{name}")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == content_type
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.content == (swagger.SWAGGER_UI_DIR / name).read_bytes()
+    assert hashlib.sha256(answer.content).hexdigest() == RECORDED_SHA256[name]
+
+
+async def test_shipped_files_may_be_kept_for_a_year_as_their_url_names_the_release(make_app):
+    [answer] = await fetch(make_app(PingApi, DEBUG=True), f"{SHIPPED}/swagger-ui.css")
+    assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+async def test_shipped_files_carry_validators_stable_across_installs(make_app):
+    [answer] = await fetch(make_app(PingApi, DEBUG=True), f"{SHIPPED}/swagger-ui-bundle.js")
+    assert answer.headers["etag"] == f'"{RECORDED_SHA256["swagger-ui-bundle.js"][:32]}"'
+    assert answer.headers["last-modified"].endswith(" GMT")
+
+
+async def test_a_matching_etag_is_answered_304_without_a_body(make_app):
     app = make_app(PingApi, DEBUG=True)
-    docs, css, js = await fetch(
-        app,
-        "/openapi/docs",
-        "/openapi/swagger/swagger-ui.css",
-        "/openapi/swagger/swagger-ui-bundle.js",
+    [first] = await fetch(app, f"{SHIPPED}/swagger-ui.css")
+    [again] = await fetch(
+        app, f"{SHIPPED}/swagger-ui.css", headers={"if-none-match": first.headers["etag"]}
     )
-    assert 'href="/openapi/swagger/swagger-ui.css"' in docs.text
-    assert 'src="/openapi/swagger/swagger-ui-bundle.js"' in docs.text
-    assert CDN not in docs.text
-    assert (css.status_code, css.text) == (200, "/* css */")
-    assert css.headers["content-type"].startswith("text/css")
-    assert css.headers["cache-control"] == "public, max-age=86400"
-    assert (js.status_code, js.text) == (200, "// js")
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+async def test_an_unchanged_last_modified_is_answered_304(make_app):
+    app = make_app(PingApi, DEBUG=True)
+    [first] = await fetch(app, f"{SHIPPED}/swagger-ui.css")
+    since = {"if-modified-since": first.headers["last-modified"]}
+    [again] = await fetch(app, f"{SHIPPED}/swagger-ui.css", headers=since)
+    assert again.status_code == 304
 
 
 @pytest.mark.parametrize(
-    "asset",
-    ["missing.js", "../secret.txt", "..%2Fsecret.txt", "%2E%2E/secret.txt", "sub/../x.css"],
+    "name",
+    [
+        "missing.js",
+        "VERSION",
+        "SOURCE.json",
+        "LICENSE",
+        "swagger-ui.js",
+        "../swagger.py",
+        "..%2Fswagger.py",
+        "%2E%2E/swagger.py",
+        "SWAGGER-UI.CSS",
+    ],
 )
-async def test_only_the_bundles_own_files_are_served(make_app, fake_bundle, asset):
-    fake_bundle()
-    [answer] = await fetch(make_app(PingApi, DEBUG=True), f"/openapi/swagger/{asset}")
+async def test_only_the_files_the_page_loads_are_served(make_app, name):
+    [answer] = await fetch(make_app(PingApi, DEBUG=True), f"{SHIPPED}/{name}")
     assert answer.status_code == 404
-    assert "TOP-SECRET" not in answer.text
+    assert "import" not in answer.text
 
 
-async def test_swagger_files_are_404_without_the_bundle(make_app, no_bundle):
-    [answer] = await fetch(make_app(PingApi, DEBUG=True), "/openapi/swagger/swagger-ui.css")
+@pytest.mark.parametrize("version", ["4.15.5", "5.0.0", "latest", ".."])
+async def test_files_under_another_release_are_404(make_app, version):
+    [answer] = await fetch(
+        make_app(PingApi, DEBUG=True), f"/openapi/swagger-ui/{version}/swagger-ui.css"
+    )
     assert answer.status_code == 404
 
 
-def test_no_bundle_installed_means_no_local_swagger_ui(no_bundle):
-    assert swagger.bundled_swagger_ui() is None
+async def test_shipped_files_follow_open_api_url_and_the_app_prefix(make_app):
+    @app_path("/v1")
+    class PrefixedApp(PyJolt):
+        pass
+
+    app = make_app(PingApi, app_class=PrefixedApp, DEBUG=True, OPEN_API_URL="/api-docs")
+    moved = f"/v1/api-docs/swagger-ui/{VERSION}"
+    docs, css = await fetch(app, "/v1/api-docs/docs", f"{moved}/swagger-ui.css")
+    assert f'href="{moved}/swagger-ui.css"' in docs.text
+    assert css.status_code == 200
 
 
-def test_a_bundle_with_swagger_ui_5_is_used(fake_bundle):
-    folder = fake_bundle("5.0.0")
-    assert swagger.bundled_swagger_ui() == folder
+async def test_shipped_files_are_not_served_when_the_docs_are_not(make_app):
+    [answer] = await fetch(make_app(PingApi, DEBUG=False), f"{SHIPPED}/swagger-ui.css")
+    assert answer.status_code == 404
 
 
-def test_a_bundle_too_old_for_openapi_3_1_falls_back_to_the_cdn(fake_bundle, caplog):
-    fake_bundle("4.15.5")
-    with caplog.at_level(logging.WARNING, logger="pyjolt.openapi.swagger"):
-        assert swagger.bundled_swagger_ui() is None
-    assert "4.15.5" in caplog.text
-    assert "cannot render OpenAPI 3.1" in caplog.text
-
-
-def test_a_bundle_without_its_folder_falls_back_to_the_cdn(fake_bundle, caplog):
-    fake_bundle(create=False)
-    with caplog.at_level(logging.WARNING, logger="pyjolt.openapi.swagger"):
-        assert swagger.bundled_swagger_ui() is None
-    assert "missing" in caplog.text
-
-
-async def test_an_old_bundle_leaves_the_page_on_the_cdn(make_app, fake_bundle):
-    fake_bundle("4.15.5")
-    [docs] = await fetch(make_app(PingApi, DEBUG=True), "/openapi/docs")
-    assert f'src="{CDN}/swagger-ui-bundle.js"' in docs.text
+async def test_building_an_app_reads_nothing_of_swagger_ui(make_app):
+    swagger.swagger_ui_version.cache_clear()
+    app = make_app(PingApi, DEBUG=True)
+    assert swagger.swagger_ui_version.cache_info().misses == 0
+    await fetch(app, "/openapi/docs")
+    assert swagger.swagger_ui_version.cache_info().misses == 1
