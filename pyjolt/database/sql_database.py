@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -29,6 +30,7 @@ from .connection import (
 )
 from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
+from .integrity import integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
 
 if TYPE_CHECKING:
@@ -112,7 +114,11 @@ class SqlDatabase(BaseExtension):
         return f"{self.variable_prefix}DATABASE_URI"
 
     def init_app(self, app: PyJolt) -> None:
-        """Register with ``app``: connect at startup, dispose at shutdown."""
+        """Register with ``app``: connect at startup, dispose at shutdown.
+
+        Also makes constraint violations (IntegrityError) answer 409 Conflict unless the
+        app has its own ``@handles(IntegrityError)``.
+        """
         existing = app.extensions.get(self.db_name)
         if existing is not None and existing is not self:
             raise DatabaseConfigError(
@@ -122,6 +128,7 @@ class SqlDatabase(BaseExtension):
             )
         super().init_app(app)
         app.add_on_startup(self.connect)
+        app.add_default_exception_handler(IntegrityError, integrity_error_response)
         app.add_on_shutdown(self.disconnect)
 
     # --- configuration --------------------------------------------------------------
