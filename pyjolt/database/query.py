@@ -21,18 +21,25 @@ from .errors import InvalidPaginationError
 T = TypeVar("T")
 
 DEFAULT_MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
 #: Key in ``session.info`` where SqlDatabase puts ``{prefix}DATABASE_MAX_PER_PAGE``.
 MAX_PER_PAGE_INFO_KEY = "pyjolt_max_per_page"
 
 
 class Page(TypedDict, Generic[T]):
-    """What ``paginate()`` returns: a plain dict with these keys."""
+    """What ``paginate()`` returns: a plain dict with these keys, in either style.
+
+    ``page``/``per_page`` and ``limit``/``offset`` describe the same window, so a client
+    can be answered in the style it asked for.
+    """
 
     items: list[T]
     total: int
     page: int
     pages: int
     per_page: int
+    limit: int
+    offset: int
     has_next: bool
     has_prev: bool
 
@@ -172,31 +179,61 @@ class AsyncQuery(Generic[T]):
             return int((await session.scalar(counted)) or 0)
 
     async def paginate(
-        self, page: int | str = 1, per_page: int | str = 10, *, max_per_page: int | None = None
+        self,
+        page: int | str | None = None,
+        per_page: int | str | None = None,
+        *,
+        limit: int | str | None = None,
+        offset: int | str | None = None,
+        max_per_page: int | None = None,
     ) -> Page[T]:
         """One page of results with the totals needed to render page links.
 
-        ``page`` and ``per_page`` must be at least 1 and ``per_page`` at most
-        ``max_per_page`` (argument, else the database's ``DATABASE_MAX_PER_PAGE``, else
-        100); anything else raises :class:`InvalidPaginationError` (a ValueError).
+        Ask by ``page``/``per_page`` (defaults 1 and 10) or by ``limit``/``offset``
+        (defaults 10 and 0), not both (TypeError). ``page`` must be at least 1, ``offset``
+        at least 0, and ``per_page``/``limit`` between 1 and ``max_per_page`` (argument,
+        else the database's ``DATABASE_MAX_PER_PAGE``, else 100); anything else raises
+        :class:`InvalidPaginationError` (a ValueError). Ints and integer strings (query
+        parameters) are accepted. Either way the result has every key of :class:`Page`.
         """
-        page_number = _as_int("page", page)
-        size = _as_int("per_page", per_page)
+        by_offset = limit is not None or offset is not None
+        if by_offset and (page is not None or per_page is not None):
+            given = {"page": page, "per_page": per_page, "limit": limit, "offset": offset}
+            mixed = ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
+            raise TypeError(
+                f"paginate() takes page and per_page, or limit and offset, not both (got {mixed})"
+            )
+        if by_offset:
+            size_name, raw_size = "limit", DEFAULT_PER_PAGE if limit is None else limit
+            start = _as_int("offset", 0 if offset is None else offset)
+            page_number = 1
+        else:
+            size_name, raw_size = "per_page", DEFAULT_PER_PAGE if per_page is None else per_page
+            page_number = _as_int("page", 1 if page is None else page)
+            start = 0
+        size = _as_int(size_name, raw_size)
         async with self._session() as session:
-            limit = self._max_per_page(max_per_page, session)
-            if page_number < 1:
+            largest = self._max_per_page(max_per_page, session)
+            if by_offset and start < 0:
+                raise InvalidPaginationError(
+                    "offset", offset, f"offset must be 0 or more, got {start}"
+                )
+            if not by_offset and page_number < 1:
                 raise InvalidPaginationError(
                     "page", page, f"page must be 1 or more, got {page_number}"
                 )
-            if not 1 <= size <= limit:
+            if not 1 <= size <= largest:
                 raise InvalidPaginationError(
-                    "per_page", per_page, f"per_page must be between 1 and {limit}, got {size}"
+                    size_name, raw_size, f"{size_name} must be between 1 and {largest}, got {size}"
                 )
+            if by_offset:
+                page_number = start // size + 1
+            else:
+                start = (page_number - 1) * size
             unpaged = self.statement.limit(None).offset(None)
             counted = select(func.count()).select_from(unpaged.order_by(None).subquery())
             total = int((await session.scalar(counted)) or 0)
-            offset = (page_number - 1) * size
-            rows = await session.scalars(unpaged.limit(size).offset(offset))
+            rows = await session.scalars(unpaged.limit(size).offset(start))
             items = list(rows.all())
         pages = math.ceil(total / size)
         return Page(
@@ -205,8 +242,10 @@ class AsyncQuery(Generic[T]):
             page=page_number,
             pages=pages,
             per_page=size,
-            has_next=page_number < pages,
-            has_prev=page_number > 1,
+            limit=size,
+            offset=start,
+            has_next=start + len(items) < total if by_offset else page_number < pages,
+            has_prev=start > 0 if by_offset else page_number > 1,
         )
 
     def _max_per_page(self, explicit: int | None, session: AsyncSession) -> int:
