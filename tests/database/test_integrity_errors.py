@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.exc import IntegrityError
 
@@ -19,10 +20,10 @@ FOREIGN_KEY_MESSAGE = "Conflict: the row references a missing row or is still re
 UNIQUE_MESSAGE = "Conflict: a row with the same unique value already exists"
 
 
-def assert_conflict(response: object, message: str) -> None:
+def assert_conflict(response: httpx.Response, message: str) -> None:
     """409 with exactly the framework's error shape, naming no table, column or value."""
-    assert response.status_code == 409, response.text  # type: ignore[attr-defined]
-    assert response.json() == {"status": "error", "message": message}  # type: ignore[attr-defined]
+    assert response.status_code == 409, response.text
+    assert response.json() == {"status": "error", "message": message}
 
 
 async def new_author(client: PyJoltTestClient, email: str = "ada@example.com") -> int:

@@ -88,7 +88,7 @@ async def test_bad_limit_or_offset_is_an_invalid_pagination_error(
     async with serve_project(seed=False) as served, served.db.session() as session:
         query = served.models.User.query(session)
         with pytest.raises(InvalidPaginationError) as raised:
-            await query.paginate(limit=limit, offset=offset)  # type: ignore[arg-type]
+            await query.paginate(limit=limit, offset=offset)
         assert raised.value.parameter == parameter
         assert parameter in str(raised.value)
 
