@@ -27,7 +27,7 @@ from .controller.metadata import META_ATTR
 from .exceptions.defaults import DEFAULT_HANDLERS, internal_error_body
 from .exceptions.handler import ExceptionHandler
 from .exceptions.http_exceptions import BaseHttpException
-from .exceptions.registry import ExceptionRegistry, HandlerEntry
+from .exceptions.registry import ExceptionRegistry, HandlerCall, HandlerEntry
 from .importing import load_import_string
 from .lifecycle import lifecycle_methods, serve_lifespan
 from .media_type import HttpStatus
@@ -114,6 +114,7 @@ class PyJolt:
         self.models: list[Any] = []
         self.router = Router(strict_slashes=self.configs.STRICT_SLASHES)
         self.exception_registry = ExceptionRegistry()
+        self._default_exception_handlers: list[tuple[type[BaseException], HandlerCall]] = []
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
         self.cli_commands: dict[str, CliCommand] = {}
@@ -163,6 +164,20 @@ class PyJolt:
             raise AppBuildError(f"{where} is not an ExceptionHandler subclass")
         if handler not in self.exception_handlers:
             self.exception_handlers.append(handler)
+            self._built = False
+
+    def add_default_exception_handler(
+        self,
+        exc_type: type[BaseException],
+        handler: Callable[[Request, Any], Awaitable[Response[Any]]],
+    ) -> None:
+        """Answer ``exc_type`` with ``async handler(req, exc)`` unless the app handles it.
+
+        For extensions (SqlDatabase answers IntegrityError with 409). Like the framework's
+        own defaults, an ExceptionHandler's ``@handles`` for the same class wins.
+        """
+        if (exc_type, handler) not in self._default_exception_handlers:
+            self._default_exception_handlers.append((exc_type, handler))
             self._built = False
 
     def add_extension(self, extension: Any, name: str | None = None) -> None:
@@ -224,8 +239,9 @@ class PyJolt:
         self.exception_registry = ExceptionRegistry()
         for controller_class in self.controllers:
             self._build_controller(controller_class)
-        for exc_type, func in DEFAULT_HANDLERS:
-            entry = HandlerEntry(func, ResponseDefaults(), f"default:{func.__name__}")
+        for exc_type, func in (*DEFAULT_HANDLERS, *self._default_exception_handlers):
+            name = getattr(func, "__name__", type(func).__name__)
+            entry = HandlerEntry(func, ResponseDefaults(), f"default:{name}")
             self.exception_registry.register_default(exc_type, entry)
         for handler_class in self.exception_handlers:
             self._build_exception_handler(handler_class)

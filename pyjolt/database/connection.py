@@ -50,13 +50,19 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in str(text).splitlines() if part.strip())
 
 
-def failure_reason(exc: BaseException) -> str:
-    """The driver's own words for a failure, without SQLAlchemy's background links."""
+def driver_cause(exc: BaseException) -> BaseException:
+    """The driver's own exception behind a SQLAlchemy error (``exc`` itself otherwise)."""
     orig = getattr(exc, "orig", None)
     cause = orig if isinstance(orig, BaseException) else exc
     inner = cause.__cause__
     if type(cause).__module__.startswith("sqlalchemy") and isinstance(inner, BaseException):
         cause = inner  # SQLAlchemy's DBAPI adapter ("Error") wraps the driver's own error
+    return cause
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The driver's own words for a failure, without SQLAlchemy's background links."""
+    cause = driver_cause(exc)
     message = one_line(str(cause)) or "no details given"
     return f"{type(cause).__name__}: {message}"
 

@@ -2,7 +2,8 @@
 
 Builder methods return a new AsyncQuery (the original is untouched), so a base query can
 be shared and refined; the awaitable methods (``all``, ``first``, ``one``, ``count``,
-``paginate``) execute it.
+``paginate``, and the aggregates ``count_by``, ``sum``, ``avg``, ``min``, ``max``,
+``values``) execute it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Generic, TypedDict, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -21,18 +22,37 @@ from .errors import InvalidPaginationError
 T = TypeVar("T")
 
 DEFAULT_MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 10
 #: Key in ``session.info`` where SqlDatabase puts ``{prefix}DATABASE_MAX_PER_PAGE``.
 MAX_PER_PAGE_INFO_KEY = "pyjolt_max_per_page"
 
 
+#: Builders after which a query returns other rows than its filters and joins select;
+#: the aggregate executors refuse them rather than silently ignore them.
+SHAPING_BUILDERS = {
+    "group_by": "group_by()",
+    "having": "having()",
+    "distinct": "distinct()",
+    "distinct_on": "distinct(columns)",
+    "limit": "limit()",
+    "offset": "offset()",
+}
+
+
 class Page(TypedDict, Generic[T]):
-    """What ``paginate()`` returns: a plain dict with these keys."""
+    """What ``paginate()`` returns: a plain dict with these keys, in either style.
+
+    ``page``/``per_page`` and ``limit``/``offset`` describe the same window, so a client
+    can be answered in the style it asked for.
+    """
 
     items: list[T]
     total: int
     page: int
     pages: int
     per_page: int
+    limit: int
+    offset: int
     has_next: bool
     has_prev: bool
 
@@ -54,7 +74,7 @@ def _as_int(parameter: str, value: object) -> int:
 class AsyncQuery(Generic[T]):
     """``await User.query(session).filter_by(active=True).order_by(User.id).all()``."""
 
-    __slots__ = ("database", "model", "session", "statement")
+    __slots__ = ("database", "model", "session", "shaped_by", "statement")
 
     def __init__(
         self,
@@ -62,6 +82,7 @@ class AsyncQuery(Generic[T]):
         model: type[T],
         statement: Select[Any] | None = None,
         database: Any = None,
+        shaped_by: frozenset[str] = frozenset(),
     ) -> None:
         if session is None and database is None:
             raise TypeError(
@@ -79,18 +100,45 @@ class AsyncQuery(Generic[T]):
         self.database = database
         self.model = model
         self.statement: Select[Any] = statement if statement is not None else select(model)
+        #: Which of SHAPING_BUILDERS this query used (the statement does not tell publicly).
+        self.shaped_by = shaped_by
 
     def _with(self, statement: Select[Any]) -> AsyncQuery[T]:
-        return AsyncQuery(self.session, self.model, statement, self.database)
+        return AsyncQuery(self.session, self.model, statement, self.database, self.shaped_by)
+
+    def _shaped(self, statement: Select[Any], builder: str, used: bool = True) -> AsyncQuery[T]:
+        shaped_by = self.shaped_by | {builder} if used else self.shaped_by - {builder}
+        return AsyncQuery(self.session, self.model, statement, self.database, shaped_by)
 
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
         """The query's own session, or a short-lived one of its database (closed after)."""
         if self.session is not None:
+            self._check_dialect(self.session)
             yield self.session
         else:
             async with self.database.session() as session:
+                self._check_dialect(session)
                 yield session
+
+    def _check_dialect(self, session: AsyncSession) -> None:
+        """Refuse DISTINCT ON off PostgreSQL: other databases would ignore it silently."""
+        if "distinct_on" not in self.shaped_by:
+            return
+        dialect = session.get_bind().dialect.name
+        if dialect != "postgresql":
+            raise NotImplementedError(
+                f"{self.model.__name__} query: distinct(columns) is DISTINCT ON, which only "
+                f"PostgreSQL supports, not {dialect}; use distinct() without columns, or "
+                "group_by() with values()"
+            )
+
+    def _columns(self, columns: tuple[Any, ...]) -> list[Any]:
+        return [self._column(column) for column in columns]
+
+    def _selecting(self, *columns: Any) -> Select[Any]:
+        """The statement selecting ``columns`` instead of the model, FROM and joins kept."""
+        return self.statement.with_only_columns(*columns, maintain_column_froms=True)
 
     def _column(self, column: Any) -> Any:
         """A column expression, or the model attribute named by a string."""
@@ -128,11 +176,40 @@ class AsyncQuery(Generic[T]):
 
     def limit(self, num: int | None) -> AsyncQuery[T]:
         """Return at most ``num`` rows (``None`` removes the limit)."""
-        return self._with(self.statement.limit(num))
+        return self._shaped(self.statement.limit(num), "limit", num is not None)
 
     def offset(self, num: int | None) -> AsyncQuery[T]:
         """Skip the first ``num`` rows."""
-        return self._with(self.statement.offset(num))
+        return self._shaped(self.statement.offset(num), "offset", bool(num))
+
+    def group_by(self, *columns: Any) -> AsyncQuery[T]:
+        """GROUP BY columns (strings name model attributes).
+
+        Read the groups with :meth:`values`, e.g.
+        ``.group_by(Tag.name).values(Tag.name, func.count())``: the model's own columns
+        are not valid SQL beside a GROUP BY (PostgreSQL refuses them unless grouped by the
+        primary key).
+        """
+        return self._shaped(self.statement.group_by(*self._columns(columns)), "group_by")
+
+    def having(self, *conditions: Any) -> AsyncQuery[T]:
+        """Keep the groups matching ``conditions``, e.g. ``having(func.count() > 1)``."""
+        return self._shaped(self.statement.having(*conditions), "having")
+
+    def distinct(self, *columns: Any) -> AsyncQuery[T]:
+        """Drop duplicate rows (``SELECT DISTINCT``), such as those a join repeats.
+
+        With columns, keep the first row (by ``order_by``) of each distinct value of them:
+        PostgreSQL's ``DISTINCT ON``, refused on other databases when the query runs.
+        """
+        if not columns:
+            return self._shaped(self.statement.distinct(), "distinct")
+        expressions = self._columns(columns)
+        try:
+            from sqlalchemy.dialects.postgresql import distinct_on  # SQLAlchemy 2.1+
+        except ImportError:  # pragma: no cover - SQLAlchemy 2.0 spells it distinct(*columns)
+            return self._shaped(self.statement.distinct(*expressions), "distinct_on")
+        return self._shaped(self.statement.ext(distinct_on(*expressions)), "distinct_on")
 
     def order_by(self, *columns: Any) -> AsyncQuery[T]:
         """Sort by columns; strings name model attributes, ``User.name.desc()`` works too."""
@@ -166,37 +243,78 @@ class AsyncQuery(Generic[T]):
             return result.one()
 
     async def count(self) -> int:
-        """Number of rows the query returns (its limit and offset apply)."""
-        counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
+        """Number of rows the query returns (its limit and offset apply).
+
+        With ``group_by()`` that is the number of groups; with ``distinct()`` the number
+        of distinct rows.
+        """
         async with self._session() as session:
-            return int((await session.scalar(counted)) or 0)
+            return int((await session.scalar(self._count_statement(self.statement))) or 0)
+
+    def _count_statement(self, statement: Select[Any]) -> Select[Any]:
+        rows = statement.order_by(None)
+        grouped = self.shaped_by & {"group_by", "having"}
+        if grouped and not self.shaped_by & {"distinct", "distinct_on"}:
+            # One row per group. The model's columns beside GROUP BY are invalid on
+            # PostgreSQL (unless grouped by the primary key), and not needed to count.
+            rows = rows.with_only_columns(literal_column("1"), maintain_column_froms=True)
+        return select(func.count()).select_from(rows.subquery())
 
     async def paginate(
-        self, page: int | str = 1, per_page: int | str = 10, *, max_per_page: int | None = None
+        self,
+        page: int | str | None = None,
+        per_page: int | str | None = None,
+        *,
+        limit: int | str | None = None,
+        offset: int | str | None = None,
+        max_per_page: int | None = None,
     ) -> Page[T]:
         """One page of results with the totals needed to render page links.
 
-        ``page`` and ``per_page`` must be at least 1 and ``per_page`` at most
-        ``max_per_page`` (argument, else the database's ``DATABASE_MAX_PER_PAGE``, else
-        100); anything else raises :class:`InvalidPaginationError` (a ValueError).
+        Ask by ``page``/``per_page`` (defaults 1 and 10) or by ``limit``/``offset``
+        (defaults 10 and 0), not both (TypeError). ``page`` must be at least 1, ``offset``
+        at least 0, and ``per_page``/``limit`` between 1 and ``max_per_page`` (argument,
+        else the database's ``DATABASE_MAX_PER_PAGE``, else 100); anything else raises
+        :class:`InvalidPaginationError` (a ValueError). Ints and integer strings (query
+        parameters) are accepted. Either way the result has every key of :class:`Page`.
         """
-        page_number = _as_int("page", page)
-        size = _as_int("per_page", per_page)
+        by_offset = limit is not None or offset is not None
+        if by_offset and (page is not None or per_page is not None):
+            given = {"page": page, "per_page": per_page, "limit": limit, "offset": offset}
+            mixed = ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
+            raise TypeError(
+                f"paginate() takes page and per_page, or limit and offset, not both (got {mixed})"
+            )
+        if by_offset:
+            size_name, raw_size = "limit", DEFAULT_PER_PAGE if limit is None else limit
+            start = _as_int("offset", 0 if offset is None else offset)
+            page_number = 1
+        else:
+            size_name, raw_size = "per_page", DEFAULT_PER_PAGE if per_page is None else per_page
+            page_number = _as_int("page", 1 if page is None else page)
+            start = 0
+        size = _as_int(size_name, raw_size)
         async with self._session() as session:
-            limit = self._max_per_page(max_per_page, session)
-            if page_number < 1:
+            largest = self._max_per_page(max_per_page, session)
+            if by_offset and start < 0:
+                raise InvalidPaginationError(
+                    "offset", offset, f"offset must be 0 or more, got {start}"
+                )
+            if not by_offset and page_number < 1:
                 raise InvalidPaginationError(
                     "page", page, f"page must be 1 or more, got {page_number}"
                 )
-            if not 1 <= size <= limit:
+            if not 1 <= size <= largest:
                 raise InvalidPaginationError(
-                    "per_page", per_page, f"per_page must be between 1 and {limit}, got {size}"
+                    size_name, raw_size, f"{size_name} must be between 1 and {largest}, got {size}"
                 )
+            if by_offset:
+                page_number = start // size + 1
+            else:
+                start = (page_number - 1) * size
             unpaged = self.statement.limit(None).offset(None)
-            counted = select(func.count()).select_from(unpaged.order_by(None).subquery())
-            total = int((await session.scalar(counted)) or 0)
-            offset = (page_number - 1) * size
-            rows = await session.scalars(unpaged.limit(size).offset(offset))
+            total = int((await session.scalar(self._count_statement(unpaged))) or 0)
+            rows = await session.scalars(unpaged.limit(size).offset(start))
             items = list(rows.all())
         pages = math.ceil(total / size)
         return Page(
@@ -205,9 +323,83 @@ class AsyncQuery(Generic[T]):
             page=page_number,
             pages=pages,
             per_page=size,
-            has_next=page_number < pages,
-            has_prev=page_number > 1,
+            limit=size,
+            offset=start,
+            has_next=start + len(items) < total if by_offset else page_number < pages,
+            has_prev=start > 0 if by_offset else page_number > 1,
         )
+
+    # --- aggregates -----------------------------------------------------------------
+    async def values(self, *columns: Any) -> list[Row[Any]]:
+        """The query's rows with other columns selected: per-group counts, a few fields.
+
+        Filters, joins, group_by, having, distinct, order_by, limit and offset all stay,
+        e.g. the ten most used tags:
+        ``Tag.query(s).join(Tag.articles).group_by(Tag.name)
+        .order_by(func.count().desc()).limit(10).values(Tag.name, func.count())``.
+        Strings name model attributes.
+        """
+        if not columns:
+            raise TypeError("values() needs at least one column, e.g. values(User.id, 'email')")
+        statement = self._selecting(*self._columns(columns))
+        async with self._session() as session:
+            result = await session.execute(statement)
+            return list(result.all())
+
+    async def count_by(self, column: Any) -> dict[Any, int]:
+        """``{value: number of rows}`` for each value of ``column``, in its order.
+
+        One GROUP BY query over the query's filters and joins, instead of loading rows
+        to count them (e.g. favourites per article).
+        """
+        self._refuse_shaping("count_by")
+        key = self._column(column)
+        statement = self._selecting(key, func.count()).group_by(key).order_by(None).order_by(key)
+        async with self._session() as session:
+            rows = (await session.execute(statement)).all()
+        return {row[0]: int(row[1]) for row in rows}
+
+    async def sum(self, column: Any) -> Any:
+        """Total of ``column`` over the rows the filters and joins select (0 if none)."""
+        expression = self._column(column)
+        return await self._aggregate("sum", func.coalesce(func.sum(expression), 0))
+
+    async def avg(self, column: Any) -> float | None:
+        """Mean of ``column`` as a float (None if no rows).
+
+        Always a float: PostgreSQL answers a Decimal for integer columns, SQLite a float.
+        """
+        mean = await self._aggregate("avg", func.avg(self._column(column)))
+        return None if mean is None else float(mean)
+
+    async def min(self, column: Any) -> Any:
+        """Smallest value of ``column`` over the selected rows (None if no rows)."""
+        return await self._aggregate("min", func.min(self._column(column)))
+
+    async def max(self, column: Any) -> Any:
+        """Largest value of ``column`` over the selected rows (None if no rows)."""
+        return await self._aggregate("max", func.max(self._column(column)))
+
+    async def _aggregate(self, method: str, expression: Any) -> Any:
+        self._refuse_shaping(method)
+        statement = self._selecting(expression).order_by(None)
+        async with self._session() as session:
+            return await session.scalar(statement)
+
+    def _refuse_shaping(self, method: str) -> None:
+        """Aggregates run over every row the filters and joins select.
+
+        ``SELECT sum(x) ... LIMIT 10`` limits the one result row, not the rows summed, and
+        DISTINCT or GROUP BY change what is counted; refusing beats a silently wrong number.
+        """
+        used = [SHAPING_BUILDERS[name] for name in sorted(self.shaped_by)]
+        if used:
+            raise TypeError(
+                f"{self.model.__name__} query: {method}() aggregates every row the filters "
+                f"and joins select, so it cannot honour {', '.join(used)}; call it on the "
+                "query without them, or use group_by() with values(column, "
+                f"func.{method.removesuffix('_by')}(...))"
+            )
 
     def _max_per_page(self, explicit: int | None, session: AsyncSession) -> int:
         if explicit is not None:

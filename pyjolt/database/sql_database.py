@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from sqlalchemy import MetaData, text
-from sqlalchemy.engine import URL
+from sqlalchemy import MetaData, event, text
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -29,6 +30,7 @@ from .connection import (
 )
 from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
+from .integrity import integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
 
 if TYPE_CHECKING:
@@ -67,13 +69,32 @@ def _int_setting(key: str, value: Any, minimum: int) -> int:
     return number
 
 
+def set_sqlite_foreign_keys(engine: Engine, enabled: bool) -> None:
+    """Run ``PRAGMA foreign_keys=ON`` (or ``OFF``) on every new connection of ``engine``.
+
+    SQLite checks foreign keys (and runs ``ON DELETE CASCADE``) only when a connection
+    turns them on, and the setting does not persist in the database file; PostgreSQL
+    always enforces them, so without this the same models behave differently.
+    """
+    pragma = f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}"
+
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    event.listen(engine, "connect", on_connect)
+
+
 class SqlDatabase(BaseExtension):
     """One database: engine at startup, sessions per unit of work, disposal at shutdown.
 
     Configured from ``{variable_prefix}DATABASE_URI`` and the optional
     ``{variable_prefix}DATABASE_POOL_SIZE``, ``_MAX_OVERFLOW``, ``_POOL_RECYCLE``,
-    ``_ECHO`` and ``_MAX_PER_PAGE``. Several databases coexist with different
-    ``db_name`` and ``variable_prefix`` values, each with its own models.
+    ``_ECHO``, ``_MAX_PER_PAGE`` and ``_SQLITE_FOREIGN_KEYS``. Several databases coexist
+    with different ``db_name`` and ``variable_prefix`` values, each with its own models.
     """
 
     def __init__(self, db_name: str = DEFAULT_DB_NAME, variable_prefix: str = "") -> None:
@@ -93,7 +114,11 @@ class SqlDatabase(BaseExtension):
         return f"{self.variable_prefix}DATABASE_URI"
 
     def init_app(self, app: PyJolt) -> None:
-        """Register with ``app``: connect at startup, dispose at shutdown."""
+        """Register with ``app``: connect at startup, dispose at shutdown.
+
+        Also makes constraint violations (IntegrityError) answer 409 Conflict unless the
+        app has its own ``@handles(IntegrityError)``.
+        """
         existing = app.extensions.get(self.db_name)
         if existing is not None and existing is not self:
             raise DatabaseConfigError(
@@ -103,6 +128,7 @@ class SqlDatabase(BaseExtension):
             )
         super().init_app(app)
         app.add_on_startup(self.connect)
+        app.add_default_exception_handler(IntegrityError, integrity_error_response)
         app.add_on_shutdown(self.disconnect)
 
     # --- configuration --------------------------------------------------------------
@@ -123,6 +149,13 @@ class SqlDatabase(BaseExtension):
         if echo is not None:
             options["echo"] = _bool_setting(f"{self.variable_prefix}DATABASE_ECHO", echo)
         return options
+
+    def sqlite_foreign_keys(self) -> bool:
+        """``{prefix}DATABASE_SQLITE_FOREIGN_KEYS`` (default True): enforce FKs on SQLite."""
+        value = self.get_conf("DATABASE_SQLITE_FOREIGN_KEYS")
+        if value is None:
+            return True
+        return _bool_setting(f"{self.variable_prefix}DATABASE_SQLITE_FOREIGN_KEYS", value)
 
     def max_per_page(self) -> int | None:
         """``{prefix}DATABASE_MAX_PER_PAGE``: the largest per_page paginate() accepts."""
@@ -170,6 +203,7 @@ class SqlDatabase(BaseExtension):
         bind_bases(self.models, self)
         url = self.database_url()
         options = self.engine_options()
+        foreign_keys = self.sqlite_foreign_keys()
         try:
             engine = create_async_engine(url, **options)
         except Exception as exc:  # bad pool options for this dialect, missing DBAPI, ...
@@ -177,6 +211,8 @@ class SqlDatabase(BaseExtension):
                 f"{self.uri_key} = {mask_uri(url)!r}: the engine could not be created "
                 f"with options {sorted(options)}: {failure_reason(exc)}"
             ) from exc
+        if engine.dialect.name == "sqlite":
+            set_sqlite_foreign_keys(engine.sync_engine, foreign_keys)
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

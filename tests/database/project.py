@@ -104,6 +104,8 @@ class UserPage(BaseModel):
     page: int
     pages: int
     per_page: int
+    limit: int
+    offset: int
     has_next: bool
     has_prev: bool
 
@@ -145,11 +147,15 @@ class UsersApi(Controller):
     async def list_users(self, req: Request, session: AsyncSession) -> Response[UserPage]:
         SEEN_SESSIONS.append(session)
         params = req.query_params
-        result = await (
-            User.query(session)
-            .order_by(User.id)
-            .paginate(page=params.get("page", "1"), per_page=params.get("per_page", "10"))
-        )
+        query = User.query(session).order_by(User.id)
+        if "limit" in params or "offset" in params:
+            result = await query.paginate(
+                limit=params.get("limit", "10"), offset=params.get("offset", "0")
+            )
+        else:
+            result = await query.paginate(
+                page=params.get("page", "1"), per_page=params.get("per_page", "10")
+            )
         items = [as_data(user) for user in result["items"]]
         return req.response.json(UserPage(**{**result, "items": items}))
 

@@ -97,7 +97,17 @@ async def test_paginate_returns_the_documented_dict(serve_project: ServeProject)
     async with serve_project() as served, served.db.session() as session:
         User = served.models.User
         first = await User.query(session).order_by(User.id).paginate(page=1, per_page=2)
-        assert set(first) == {"items", "total", "page", "pages", "per_page", "has_next", "has_prev"}
+        assert set(first) == {
+            "items",
+            "total",
+            "page",
+            "pages",
+            "per_page",
+            "limit",
+            "offset",
+            "has_next",
+            "has_prev",
+        }
         assert [u.id for u in first["items"]] == [1, 2]
         assert (first["total"], first["page"], first["pages"], first["per_page"]) == (5, 1, 3, 2)
         assert first["has_next"] is True and first["has_prev"] is False

@@ -91,8 +91,16 @@ def run_migrations(context: Any, **configure_options: Any) -> None:
 
 
 def _run_on_connection(connection: Connection, context: Any, options: dict[str, Any]) -> None:
+    is_sqlite = connection.dialect.name == "sqlite"
+    if is_sqlite:
+        # Batch mode copies a table and drops the old one. With foreign keys on, dropping
+        # a parent table deletes its children's rows (ON DELETE CASCADE) or fails, so
+        # migrations run with them off, as Alembic recommends. The pragma is ignored inside
+        # a transaction: run it first and end the transaction it opened.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     # SQLite cannot ALTER most things; batch mode recreates the table instead.
-    options = {"render_as_batch": connection.dialect.name == "sqlite", **options}
+    options = {"render_as_batch": is_sqlite, **options}
     context.configure(connection=connection, **options)
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,95 @@
+"""Constraint violations (SQLAlchemy's IntegrityError) answered with 409 Conflict.
+
+A duplicate email or a row pointing at a deleted parent is a conflict between the request
+and the data already stored, not a server failure: SqlDatabase registers
+:func:`integrity_error_response` as a default handler, so it answers 409 with one
+readable message (never the SQL or its parameters) unless the app handles IntegrityError
+itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from ..media_type import HttpStatus
+from ..request import Request
+from ..response import Response
+from .connection import driver_cause
+
+logger = logging.getLogger(__name__)
+
+
+class ConstraintKind(StrEnum):
+    """Which kind of constraint a write broke, as far as the driver tells."""
+
+    UNIQUE = "unique"
+    FOREIGN_KEY = "foreign_key"
+    NOT_NULL = "not_null"
+    CHECK = "check"
+    UNKNOWN = "unknown"
+
+
+CONFLICT_MESSAGES: dict[ConstraintKind, str] = {
+    ConstraintKind.UNIQUE: "Conflict: a row with the same unique value already exists",
+    ConstraintKind.FOREIGN_KEY: (
+        "Conflict: the row references a missing row or is still referenced"
+    ),
+    ConstraintKind.NOT_NULL: "Conflict: a required value is missing",
+    ConstraintKind.CHECK: "Conflict: a value is not allowed by a check constraint",
+    ConstraintKind.UNKNOWN: "Conflict: the change breaks a database constraint",
+}
+
+#: SQLSTATE codes of PostgreSQL's integrity constraint violations (asyncpg, psycopg).
+POSTGRES_SQLSTATES: dict[str, ConstraintKind] = {
+    "23505": ConstraintKind.UNIQUE,
+    "23503": ConstraintKind.FOREIGN_KEY,
+    "23502": ConstraintKind.NOT_NULL,
+    "23514": ConstraintKind.CHECK,
+}
+
+#: sqlite3's extended result codes (``sqlite_errorname``, which aiosqlite passes on).
+SQLITE_ERROR_NAMES: dict[str, ConstraintKind] = {
+    "SQLITE_CONSTRAINT_UNIQUE": ConstraintKind.UNIQUE,
+    "SQLITE_CONSTRAINT_PRIMARYKEY": ConstraintKind.UNIQUE,
+    "SQLITE_CONSTRAINT_FOREIGNKEY": ConstraintKind.FOREIGN_KEY,
+    "SQLITE_CONSTRAINT_NOTNULL": ConstraintKind.NOT_NULL,
+    "SQLITE_CONSTRAINT_CHECK": ConstraintKind.CHECK,
+}
+
+
+def constraint_kind(exc: BaseException) -> ConstraintKind:
+    """The kind of constraint behind an IntegrityError, from the driver's error codes."""
+    orig = getattr(exc, "orig", None)
+    for error in (orig, driver_cause(exc)):
+        sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+        if sqlstate in POSTGRES_SQLSTATES:
+            return POSTGRES_SQLSTATES[sqlstate]
+        error_name = getattr(error, "sqlite_errorname", None)
+        if error_name in SQLITE_ERROR_NAMES:
+            return SQLITE_ERROR_NAMES[error_name]
+    return ConstraintKind.UNKNOWN
+
+
+def constraint_summary(exc: BaseException) -> str:
+    """The first line of the driver's message: it names the constraint, not the values.
+
+    PostgreSQL puts the offending values on a ``DETAIL`` line, which is left out.
+    """
+    lines = str(driver_cause(exc)).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
+
+
+async def integrity_error_response(req: Request, exc: BaseException) -> Response[Any]:
+    """409 Conflict with a message saying which kind of constraint the request broke."""
+    kind = constraint_kind(exc)
+    logger.warning(
+        "%s %s answered 409 Conflict: %s constraint violated (%s)",
+        req.method,
+        req.path,
+        kind.value,
+        constraint_summary(exc),
+    )
+    body = {"status": "error", "message": CONFLICT_MESSAGES[kind]}
+    return req.response.json(body).status(HttpStatus.CONFLICT)
