@@ -346,19 +346,22 @@ class PyJolt:
             req.close()
 
     async def response_for_exception(self, req: Request, exc: Exception) -> Response[Any]:
-        """Answer ``exc`` with its handler, or 500 (re-raised in DEBUG when unhandled)."""
+        """Answer ``exc`` with its handler, or 500 (re-raised in DEBUG when unhandled).
+
+        A handler that re-raises the very exception it was given declines it: the
+        exception is then treated as unhandled.
+        """
         entry = self.exception_registry.find(type(exc))
         if entry is None:
-            if self.debug:
-                raise exc
-            logger.critical("Unhandled exception on %s %r", req.method, req.path, exc_info=exc)
-            return self._internal_error(req)
+            return self._unhandled(req, exc)
         req.reset_response(self._handler_defaults(entry, exc))
         try:
             response = coerce_result(req, await entry.call(req, exc))
             response.render_body()
             return response
         except Exception as handler_exc:
+            if handler_exc is exc:
+                return self._unhandled(req, exc)
             if self.debug:
                 raise
             logger.error(
@@ -368,6 +371,12 @@ class PyJolt:
                 exc_info=handler_exc,
             )
             return self._internal_error(req)
+
+    def _unhandled(self, req: Request, exc: Exception) -> Response[Any]:
+        if self.debug:
+            raise exc
+        logger.critical("Unhandled exception on %s %r", req.method, req.path, exc_info=exc)
+        return self._internal_error(req)
 
     @staticmethod
     def _handler_defaults(entry: HandlerEntry, exc: Exception) -> ResponseDefaults:

@@ -19,6 +19,9 @@ NUL_FREE_PATTERN = r"^[^\x00]*$"
 #: A ``str`` that a text column of any database can store.
 SafeStr = Annotated[str, StringConstraints(pattern=NUL_FREE_PATTERN)]
 
+#: An ``int`` that an INTEGER column (32 bits, signed) can store.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+
 #: Offsets past this page number would overflow a database's 64-bit OFFSET.
 MAX_PAGE = 2**31 - 1
 
@@ -67,6 +70,8 @@ class Page(BaseModel, Generic[T]):
     page: int = Field(ge=1, description="This page's number, from 1")
     pages: int = Field(ge=0, description="Number of pages")
     per_page: int = Field(ge=1, description="Items per page")
+    limit: int = Field(ge=1, description="The same as per_page, for limit/offset clients")
+    offset: int = Field(ge=0, description="Items before this page")
     has_next: bool
     has_prev: bool
 

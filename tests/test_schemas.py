@@ -57,6 +57,8 @@ class ProductsApi(Controller):
                 "page": paging.page,
                 "pages": pages,
                 "per_page": paging.per_page,
+                "limit": paging.per_page,
+                "offset": start,
                 "has_next": paging.page < pages,
                 "has_prev": paging.page > 1,
             }
@@ -152,6 +154,8 @@ async def test_page_validates_rows_into_the_item_model(application: Any) -> None
         "page": 2,
         "pages": 2,
         "per_page": 1,
+        "limit": 1,
+        "offset": 1,
         "has_next": False,
         "has_prev": True,
     }
@@ -205,6 +209,8 @@ def test_page_is_generic_over_any_model() -> None:
             "page": 1,
             "pages": 1,
             "per_page": 20,
+            "limit": 20,
+            "offset": 0,
             "has_next": False,
             "has_prev": False,
         }

@@ -21,7 +21,8 @@ from .errors import (
     MigrationError,
     ModelsOutOfSyncError,
 )
-from .query import DEFAULT_MAX_PER_PAGE, AsyncQuery, Page
+from .pagination import DEFAULT_MAX_PER_PAGE, PageDict
+from .query import AsyncQuery
 from .sql_database import SqlDatabase
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
     "InvalidPaginationError",
     "MigrationError",
     "ModelsOutOfSyncError",
-    "Page",
+    "PageDict",
     "SqlDatabase",
     "create_declarative_base",
     "create_declerative_base",

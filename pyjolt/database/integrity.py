@@ -1,10 +1,11 @@
-"""Constraint violations (SQLAlchemy's IntegrityError) answered with 409 Conflict.
+"""Writes the database refuses because of the data: 409 and 422, never a 500.
 
 A duplicate email or a row pointing at a deleted parent is a conflict between the request
-and the data already stored, not a server failure: SqlDatabase registers
-:func:`integrity_error_response` as a default handler, so it answers 409 with one
-readable message (never the SQL or its parameters) unless the app handles IntegrityError
-itself.
+and the data already stored (SQLAlchemy's IntegrityError, 409 Conflict); a value the
+column cannot hold (too long for a VARCHAR, beyond an INTEGER's range, a NUL character
+in PostgreSQL text) is unprocessable input (DataError, 422). Neither is a server
+failure: SqlDatabase registers both handlers as defaults, so each answers with one
+readable message (never the SQL or its parameters) unless the app handles them itself.
 """
 
 from __future__ import annotations
@@ -93,3 +94,48 @@ async def integrity_error_response(req: Request, exc: BaseException) -> Response
     )
     body = {"status": "error", "message": CONFLICT_MESSAGES[kind]}
     return req.response.json(body).status(HttpStatus.CONFLICT)
+
+
+DATA_ERROR_MESSAGE = (
+    "Unprocessable: a value does not fit its database column "
+    "(too long, out of range or not storable)"
+)
+
+
+#: SQLSTATE class 22, "data exception": value too long, out of range, bad character...
+DATA_EXCEPTION_CLASS = "22"
+
+
+def is_data_error(exc: BaseException) -> bool:
+    """Whether the database refused a value itself (not the connection or the SQL).
+
+    SQLAlchemy raises DataError for some drivers and a plain DBAPIError for others
+    (asyncpg's "value too long"), so the SQLSTATE decides where there is one.
+    """
+    from sqlalchemy.exc import DataError
+
+    if isinstance(exc, DataError):
+        return True
+    for error in (getattr(exc, "orig", None), driver_cause(exc)):
+        sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+        if isinstance(sqlstate, str):
+            return sqlstate.startswith(DATA_EXCEPTION_CLASS)
+    return False
+
+
+async def data_error_response(req: Request, exc: BaseException) -> Response[Any]:
+    """422 for a value the column cannot store, with the driver's first line logged.
+
+    Registered for every DBAPIError; any other database failure is re-raised, so it
+    stays the logged 500 it always was.
+    """
+    if not is_data_error(exc):
+        raise exc
+    logger.warning(
+        "%s %s answered 422: the database refused a value (%s)",
+        req.method,
+        req.path,
+        constraint_summary(exc),
+    )
+    body = {"status": "error", "message": DATA_ERROR_MESSAGE}
+    return req.response.json(body).status(HttpStatus.UNPROCESSABLE_ENTITY)

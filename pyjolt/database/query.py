@@ -8,21 +8,18 @@ be shared and refined; the awaitable methods (``all``, ``first``, ``one``, ``cou
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, Generic, TypedDict, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Row, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
-from .errors import InvalidPaginationError
+from .pagination import DEFAULT_MAX_PER_PAGE, PageDict, PageRequest, as_int
 
 T = TypeVar("T")
 
-DEFAULT_MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 10
 #: Key in ``session.info`` where SqlDatabase puts ``{prefix}DATABASE_MAX_PER_PAGE``.
 MAX_PER_PAGE_INFO_KEY = "pyjolt_max_per_page"
 
@@ -37,38 +34,6 @@ SHAPING_BUILDERS = {
     "limit": "limit()",
     "offset": "offset()",
 }
-
-
-class Page(TypedDict, Generic[T]):
-    """What ``paginate()`` returns: a plain dict with these keys, in either style.
-
-    ``page``/``per_page`` and ``limit``/``offset`` describe the same window, so a client
-    can be answered in the style it asked for.
-    """
-
-    items: list[T]
-    total: int
-    page: int
-    pages: int
-    per_page: int
-    limit: int
-    offset: int
-    has_next: bool
-    has_prev: bool
-
-
-def _as_int(parameter: str, value: object) -> int:
-    """Accept ints and integer strings (query parameters arrive as text)."""
-    if isinstance(value, bool):
-        raise InvalidPaginationError(parameter, value, f"{parameter} must be an integer, got bool")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str):
-        try:
-            return int(value.strip())
-        except ValueError:
-            pass
-    raise InvalidPaginationError(parameter, value, f"{parameter} must be an integer, got {value!r}")
 
 
 class AsyncQuery(Generic[T]):
@@ -268,7 +233,7 @@ class AsyncQuery(Generic[T]):
         limit: int | str | None = None,
         offset: int | str | None = None,
         max_per_page: int | None = None,
-    ) -> Page[T]:
+    ) -> PageDict[T]:
         """One page of results with the totals needed to render page links.
 
         Ask by ``page``/``per_page`` (defaults 1 and 10) or by ``limit``/``offset``
@@ -276,58 +241,17 @@ class AsyncQuery(Generic[T]):
         at least 0, and ``per_page``/``limit`` between 1 and ``max_per_page`` (argument,
         else the database's ``DATABASE_MAX_PER_PAGE``, else 100); anything else raises
         :class:`InvalidPaginationError` (a ValueError). Ints and integer strings (query
-        parameters) are accepted. Either way the result has every key of :class:`Page`.
+        parameters) are accepted. Either way the result has every key of
+        :class:`PageDict`; ``pyjolt.schemas.Page[Model]`` validates it for a response.
         """
-        by_offset = limit is not None or offset is not None
-        if by_offset and (page is not None or per_page is not None):
-            given = {"page": page, "per_page": per_page, "limit": limit, "offset": offset}
-            mixed = ", ".join(f"{k}={v!r}" for k, v in given.items() if v is not None)
-            raise TypeError(
-                f"paginate() takes page and per_page, or limit and offset, not both (got {mixed})"
-            )
-        if by_offset:
-            size_name, raw_size = "limit", DEFAULT_PER_PAGE if limit is None else limit
-            start = _as_int("offset", 0 if offset is None else offset)
-            page_number = 1
-        else:
-            size_name, raw_size = "per_page", DEFAULT_PER_PAGE if per_page is None else per_page
-            page_number = _as_int("page", 1 if page is None else page)
-            start = 0
-        size = _as_int(size_name, raw_size)
+        request = PageRequest.parse(page, per_page, limit, offset)
         async with self._session() as session:
-            largest = self._max_per_page(max_per_page, session)
-            if by_offset and start < 0:
-                raise InvalidPaginationError(
-                    "offset", offset, f"offset must be 0 or more, got {start}"
-                )
-            if not by_offset and page_number < 1:
-                raise InvalidPaginationError(
-                    "page", page, f"page must be 1 or more, got {page_number}"
-                )
-            if not 1 <= size <= largest:
-                raise InvalidPaginationError(
-                    size_name, raw_size, f"{size_name} must be between 1 and {largest}, got {size}"
-                )
-            if by_offset:
-                page_number = start // size + 1
-            else:
-                start = (page_number - 1) * size
+            window = request.window(self._max_per_page(max_per_page, session))
             unpaged = self.statement.limit(None).offset(None)
             total = int((await session.scalar(self._count_statement(unpaged))) or 0)
-            rows = await session.scalars(unpaged.limit(size).offset(start))
+            rows = await session.scalars(unpaged.limit(window.size).offset(window.start))
             items = list(rows.all())
-        pages = math.ceil(total / size)
-        return Page(
-            items=items,
-            total=total,
-            page=page_number,
-            pages=pages,
-            per_page=size,
-            limit=size,
-            offset=start,
-            has_next=start + len(items) < total if by_offset else page_number < pages,
-            has_prev=start > 0 if by_offset else page_number > 1,
-        )
+        return window.page_of(items, total)
 
     # --- aggregates -----------------------------------------------------------------
     async def values(self, *columns: Any) -> list[Row[Any]]:
@@ -403,7 +327,7 @@ class AsyncQuery(Generic[T]):
 
     def _max_per_page(self, explicit: int | None, session: AsyncSession) -> int:
         if explicit is not None:
-            return _as_int("max_per_page", explicit)
+            return as_int("max_per_page", explicit)
         configured = session.info.get(MAX_PER_PAGE_INFO_KEY)
         return int(configured) if configured is not None else DEFAULT_MAX_PER_PAGE
 

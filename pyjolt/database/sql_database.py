@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -30,7 +30,7 @@ from .connection import (
 )
 from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
-from .integrity import integrity_error_response
+from .integrity import data_error_response, integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
 
 if TYPE_CHECKING:
@@ -116,8 +116,8 @@ class SqlDatabase(BaseExtension):
     def init_app(self, app: PyJolt) -> None:
         """Register with ``app``: connect at startup, dispose at shutdown.
 
-        Also makes constraint violations (IntegrityError) answer 409 Conflict unless the
-        app has its own ``@handles(IntegrityError)``.
+        Also makes constraint violations (IntegrityError) answer 409 Conflict and values
+        a column cannot store (DataError) 422, unless the app handles them itself.
         """
         existing = app.extensions.get(self.db_name)
         if existing is not None and existing is not self:
@@ -129,6 +129,7 @@ class SqlDatabase(BaseExtension):
         super().init_app(app)
         app.add_on_startup(self.connect)
         app.add_default_exception_handler(IntegrityError, integrity_error_response)
+        app.add_default_exception_handler(DBAPIError, data_error_response)
         app.add_on_shutdown(self.disconnect)
 
     # --- configuration --------------------------------------------------------------

@@ -128,3 +128,42 @@ async def test_the_apps_own_integrity_error_handler_wins(database_url: str, tmp_
 def test_a_violation_the_driver_does_not_classify_is_still_a_conflict() -> None:
     raised = IntegrityError("INSERT INTO t VALUES (?)", (1,), RuntimeError("trigger refused"))
     assert constraint_kind(raised) is ConstraintKind.UNKNOWN
+
+
+DATA_ERROR_MESSAGE = (
+    "Unprocessable: a value does not fit its database column "
+    "(too long, out of range or not storable)"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "x" * 100, "email": "long@example.com"},
+        {"name": "nul\u0000byte", "email": "nul@example.com"},
+    ],
+    ids=["longer than the column", "NUL character"],
+)
+async def test_a_value_the_column_cannot_store_answers_422_on_postgresql(
+    backend: str, database_url: str, tmp_path: Path, body: dict[str, str]
+) -> None:
+    async with serve_shop(database_url, tmp_path) as shop:
+        response = await shop.client.post("/api/authors", json=body)
+    if backend == "sqlite":
+        # SQLite stores any text in any column: nothing to refuse there.
+        assert response.status_code == 201, response.text
+    else:
+        assert response.status_code == 422, response.text
+        assert response.json() == {"status": "error", "message": DATA_ERROR_MESSAGE}
+
+
+async def test_an_integer_beyond_the_column_range_is_not_a_500(
+    backend: str, database_url: str, tmp_path: Path
+) -> None:
+    async with serve_shop(database_url, tmp_path) as shop:
+        author_id = await new_author(shop.client)
+        response = await shop.client.post(
+            "/api/articles", json={"author_id": author_id, "title": "x", "views": 2**40}
+        )
+    expected = 201 if backend == "sqlite" else 422
+    assert response.status_code == expected, response.text

@@ -253,6 +253,12 @@ class FailingHandler(ExceptionHandler):
         raise RuntimeError("handler blew up: secret-handler-detail")
 
 
+class DecliningHandler(ExceptionHandler):
+    @handles(PlainError)
+    async def decline(self, req: Request, exc: PlainError) -> Response:
+        raise exc
+
+
 async def fetch(
     make_app: Any,
     url: str,
@@ -706,6 +712,23 @@ async def test_exception_inside_exception_handler_is_logged(make_app, caplog):
     logged = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
     assert any(r.exc_info[0] is RuntimeError for r in logged)
     assert "FailingHandler.broken" in caplog.text
+
+
+async def test_a_handler_re_raising_its_exception_leaves_it_unhandled(make_app, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = await fetch(make_app, "/e/raise/plain", handlers=(DecliningHandler,))
+    assert response.status_code == 500
+    assert response.json() == INTERNAL_ERROR
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.levelno == logging.CRITICAL
+    assert record.getMessage().startswith("Unhandled exception")
+
+
+async def test_a_declined_exception_propagates_in_debug_mode(make_app):
+    app = make_app(ErrorsApi, handlers=[DecliningHandler], DEBUG=True)
+    async with PyJoltTestClient(app) as client:
+        with pytest.raises(PlainError):
+            await client.get("/e/raise/plain")
 
 
 async def test_exception_inside_exception_handler_propagates_in_debug_mode(make_app):
