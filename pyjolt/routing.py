@@ -6,6 +6,7 @@ Paths without arguments are a dictionary lookup; paths with arguments go through
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -105,13 +106,32 @@ class Router:
             location = parts.path + (f"?{parts.query}" if parts.query else "")
             raise RoutingRedirect(location) from None
         except WerkzeugMethodNotAllowed as exc:
-            raise MethodNotAllowed(exc.valid_methods or ()) from None
+            allowed = self._methods_matching(path, exc.valid_methods or ())
         except WerkzeugNotFound:
             allowed = self._methods_of_slashed(path, method)
-            if allowed:
-                raise MethodNotAllowed(allowed) from None
-            raise NotFound(f"No route for {quote_request_text(path)}") from None
-        return self.endpoints[name], arguments  # type: ignore[return-value]
+        else:
+            return self.endpoints[name], arguments  # type: ignore[return-value]
+        if allowed:
+            raise MethodNotAllowed(allowed)
+        raise NotFound(f"No route for {quote_request_text(path)}")
+
+    def _methods_matching(self, path: str, methods: Iterable[str]) -> list[str]:
+        """Those of ``methods`` for which ``path`` really matches a rule.
+
+        werkzeug decides "wrong method" on the shape of the path, before converters check
+        the values, so ``PATCH /notes/99999999999`` (an ``<id>`` out of range) would be a
+        405 listing GET although no method matches that id: that is a 404.
+        """
+        found = []
+        for candidate in methods:
+            try:
+                self.adapter.match(path, candidate)
+            except (WerkzeugNotFound, WerkzeugMethodNotAllowed):
+                continue
+            except RequestRedirect:
+                pass
+            found.append(candidate)
+        return found
 
     def _methods_of_slashed(self, path: str, method: str) -> list[str]:
         """The methods allowed on ``path + "/"``, when only the method is wrong there.
@@ -125,7 +145,7 @@ class Router:
         try:
             self.adapter.match(path + "/", method)
         except WerkzeugMethodNotAllowed as exc:
-            return list(exc.valid_methods or ())
+            return self._methods_matching(path + "/", exc.valid_methods or ())
         except (WerkzeugNotFound, RequestRedirect):
             return []
         return []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 T = TypeVar("T")
 
@@ -19,8 +19,16 @@ NUL_FREE_PATTERN = r"^[^\x00]*$"
 #: A ``str`` that a text column of any database can store.
 SafeStr = Annotated[str, StringConstraints(pattern=NUL_FREE_PATTERN)]
 
-#: An ``int`` that an INTEGER column (32 bits, signed) can store.
-Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+def _integral_number(value: Any) -> Any:
+    """``3.0`` is an integer to JSON Schema (and so to clients); strict mode refuses it."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: An ``int`` that an INTEGER column (32 bits, signed) can store; ``3.0`` counts as 3, as
+#: in JSON Schema, while ``"3"`` and ``true`` are refused.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_integral_number)]
 
 #: Offsets past this page number would overflow a database's 64-bit OFFSET.
 MAX_PAGE = 2**31 - 1

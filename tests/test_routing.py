@@ -418,6 +418,33 @@ async def test_strict_slashes_do_not_add_a_slash_to_an_empty_route_path(
     assert response.status_code == 404
 
 
+@path("/ids")
+class IdsApi(Controller):
+    @get("/<id:item_id>")
+    async def show(self, req: Request, item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    @patch("/<id:item_id>")
+    async def change(self, req: Request, item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+
+@pytest.mark.parametrize("url", ["/ids/2147483648", "/ids/0", "/ids/99999999999999999999"])
+async def test_a_wrong_method_on_a_value_no_converter_accepts_is_404(
+    make_app: MakeApp, url: str
+) -> None:
+    async with PyJoltTestClient(make_app(IdsApi)) as client:
+        response = await client.put(url)
+    assert response.status_code == 404
+
+
+async def test_a_wrong_method_on_an_accepted_value_is_405_with_allow(make_app: MakeApp) -> None:
+    async with PyJoltTestClient(make_app(IdsApi)) as client:
+        response = await client.put("/ids/5")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, PATCH"
+
+
 async def test_an_unknown_path_is_still_404(make_app: MakeApp) -> None:
     async with PyJoltTestClient(make_app(TagsApi, LabelsApi)) as client:
         response = await client.delete("/api/nothing")

@@ -5,7 +5,7 @@
 
 from .authentication import Authentication, is_auth_wrapper, is_login_wrapper
 from .bearer import JWTAuthentication, bearer_token
-from .passwords import MAX_PASSWORD_BYTES, PasswordTooLongError
+from .passwords import MAX_PASSWORD_BYTES
 from .tokens import MIN_HMAC_KEY_BYTES
 
 __all__ = [
@@ -13,7 +13,6 @@ __all__ = [
     "MIN_HMAC_KEY_BYTES",
     "Authentication",
     "JWTAuthentication",
-    "PasswordTooLongError",
     "bearer_token",
     "is_auth_wrapper",
     "is_login_wrapper",

@@ -289,8 +289,8 @@ class Authentication(BaseExtension):
     def create_password_hash(self, password: str) -> str:
         """A bcrypt hash. Blocks for ~0.2 s: in handlers prefer the ``_async`` variant.
 
-        Passwords over 72 bytes raise PasswordTooLongError (a 400) instead of being
-        truncated.
+        Every byte of a password counts: over bcrypt's 72 bytes it is hashed with
+        SHA-256 first (see pyjolt.auth.passwords), never truncated.
         """
         return hash_password(password, self._rounds())
 

@@ -1,33 +1,31 @@
-"""Password hashing with bcrypt, refusing passwords bcrypt would silently truncate."""
+"""Password hashing with bcrypt, for passwords of any length.
+
+bcrypt only reads the first 72 bytes of a password: older releases truncate silently
+(two long passwords sharing a prefix then match each other), newer ones raise. Refusing
+long passwords is no better for an API, since its clients cannot see a byte limit in a
+JSON schema that counts characters. So a password over 72 bytes is first reduced to
+the base64 of its SHA-256 digest (44 bytes), the scheme passlib calls bcrypt_sha256:
+every byte counts, and passwords of up to 72 bytes hash exactly as plain bcrypt does.
+"""
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 
 import anyio.to_thread
 import bcrypt
 
-from ..exceptions.http_exceptions import BadRequest
-
-#: bcrypt only looks at the first 72 bytes of a password. Older bcrypt releases
-#: truncate silently, so two long passwords sharing a prefix would match each other.
+#: The most bytes of a password that bcrypt reads.
 MAX_PASSWORD_BYTES = 72
 DEFAULT_ROUNDS = 12
-
-
-class PasswordTooLongError(BadRequest):
-    """The password is longer than bcrypt's 72-byte limit (answered with 400)."""
-
-    default_message = f"Password must be at most {MAX_PASSWORD_BYTES} bytes long"
 
 
 def _password_bytes(password: str | bytes) -> bytes:
     data = password.encode("utf-8") if isinstance(password, str) else bytes(password)
     if len(data) > MAX_PASSWORD_BYTES:
-        raise PasswordTooLongError(
-            f"Password must be at most {MAX_PASSWORD_BYTES} bytes long "
-            f"(got {len(data)} bytes in UTF-8)"
-        )
+        return base64.b64encode(hashlib.sha256(data).digest())
     return data
 
 
@@ -50,13 +48,11 @@ def verify_password(password: str | bytes, hashed_password: str | bytes) -> bool
 
 async def hash_password_async(password: str | bytes, rounds: int = DEFAULT_ROUNDS) -> str:
     """:func:`hash_password` in a worker thread, so the event loop keeps serving."""
-    _password_bytes(password)  # fail fast, before taking a thread
     return await anyio.to_thread.run_sync(functools.partial(hash_password, password, rounds))
 
 
 async def verify_password_async(password: str | bytes, hashed_password: str | bytes) -> bool:
     """:func:`verify_password` in a worker thread, so the event loop keeps serving."""
-    _password_bytes(password)
     return await anyio.to_thread.run_sync(
         functools.partial(verify_password, password, hashed_password)
     )

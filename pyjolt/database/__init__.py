@@ -24,6 +24,7 @@ from .errors import (
 from .pagination import DEFAULT_MAX_PER_PAGE, PageDict
 from .query import AsyncQuery
 from .sql_database import SqlDatabase
+from .types import NaiveDatetimeError, UtcDateTime
 
 __all__ = [
     "DEFAULT_MAX_PER_PAGE",
@@ -38,8 +39,10 @@ __all__ = [
     "InvalidPaginationError",
     "MigrationError",
     "ModelsOutOfSyncError",
+    "NaiveDatetimeError",
     "PageDict",
     "SqlDatabase",
+    "UtcDateTime",
     "create_declarative_base",
     "create_declerative_base",
 ]

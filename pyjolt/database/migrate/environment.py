@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from ..connection import connection_failure, settle_after_failed_connect
 from ..errors import MigrationError
+from ..types import UtcDateTime
 
 T = TypeVar("T")
 
@@ -58,6 +59,17 @@ def skip_empty_revision(context: Any, revision: Any, directives: list[Any]) -> N
         directives[:] = []
 
 
+def render_portable_types(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    """Write PyJolt's column types as the SQLAlchemy type they store as.
+
+    ``UtcDateTime`` becomes ``sa.DateTime(timezone=True)`` in a migration, so migrations
+    need no import of PyJolt and keep working if a model changes its Python-side type.
+    """
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return f"sa.{obj.impl_instance!r}"
+    return False
+
+
 def run_migrations(context: Any, **configure_options: Any) -> None:
     """Run the migration environment; ``configure_options`` go to ``context.configure``.
 
@@ -70,7 +82,10 @@ def run_migrations(context: Any, **configure_options: Any) -> None:
             "this env.py runs through PyJolt's Migrate extension: use 'python cli.py "
             "db-upgrade' (and the other db-* commands) instead of the alembic command"
         )
-    options: dict[str, Any] = {"target_metadata": settings.target_metadata or None}
+    options: dict[str, Any] = {
+        "target_metadata": settings.target_metadata or None,
+        "render_item": render_portable_types,
+    }
     if settings.skip_empty_revisions:
         options["process_revision_directives"] = skip_empty_revision
     options.update(configure_options)

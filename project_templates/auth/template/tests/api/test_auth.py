@@ -11,7 +11,8 @@ async def register_and_login(client: PyJoltTestClient) -> str:
     assert response.status_code == 201, response.text
     response = await client.post(f"{URL}/login", json=CREDENTIALS)
     assert response.status_code == 200, response.text
-    return response.json()["access_token"]
+    token: str = response.json()["access_token"]
+    return token
 
 
 async def test_token_identifies_the_user(client: PyJoltTestClient) -> None:

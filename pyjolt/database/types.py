@@ -1,0 +1,50 @@
+"""Column types that behave the same on every database.
+
+SQLite has no time zone type: SQLAlchemy's ``DateTime(timezone=True)`` stores the wall
+time and drops the offset, so ``10:00+02:00`` comes back as a naive ``10:00`` (two hours
+off, and not an RFC 3339 date-time any more) while PostgreSQL answers ``08:00Z``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import DateTime
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class NaiveDatetimeError(ValueError):
+    """A datetime without a time zone was given to a ``UtcDateTime`` column."""
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A time-zone aware datetime, stored in UTC, read back aware on every database.
+
+    Values must carry a time zone (a naive one raises :class:`NaiveDatetimeError`:
+    guessing its zone is how data gets shifted by hours); they are converted to UTC
+    before they are stored and come back as UTC datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(
+                f"{value!r} has no time zone; give UtcDateTime columns aware datetimes "
+                "(e.g. datetime.now(UTC))"
+            )
+        utc = value.astimezone(UTC)
+        # SQLite stores what it is given as text: the UTC wall time, offset dropped.
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
