@@ -19,6 +19,7 @@ NUL_FREE_PATTERN = r"^[^\x00]*$"
 #: A ``str`` that a text column of any database can store.
 SafeStr = Annotated[str, StringConstraints(pattern=NUL_FREE_PATTERN)]
 
+
 def _integral_number(value: Any) -> Any:
     """``3.0`` is an integer to JSON Schema (and so to clients); strict mode refuses it."""
     if isinstance(value, float) and value.is_integer():
