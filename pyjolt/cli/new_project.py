@@ -13,11 +13,8 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from . import console
 from .errors import ConflictError, UsageError
@@ -26,12 +23,13 @@ from .runtime import runtime_available
 from .templates import package_reference, render, stdin_is_interactive, template_dir
 
 _PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-FEATURES = {"auth": "auth", "scheduler": "task_manager", "cache": "caching"}
 ANSWERS_FILE = ".copier-answers.yml"
 
 
 def parse_data(pairs: list[str]) -> dict[str, Any]:
     """``['key=value', ...]`` -> dict; values are YAML scalars (``true``, ``3``, text)."""
+    import yaml
+
     data: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -47,6 +45,8 @@ def parse_data(pairs: list[str]) -> dict[str, Any]:
 
 def question_names() -> dict[str, bool]:
     """``{question: asked}`` from the project template's copier.yml (asked: not hidden)."""
+    import yaml
+
     config = yaml.safe_load((template_dir("project") / "copier.yml").read_text(encoding="utf-8"))
     return {
         key: value.get("when") is not False if isinstance(value, dict) else True
@@ -55,17 +55,26 @@ def question_names() -> dict[str, bool]:
     }
 
 
+def extras() -> dict[str, tuple[str, ...]]:
+    """``{kind: runtime parts it needs}`` of the kinds ``--with`` offers."""
+    from .kinds import KINDS
+
+    return {kind.name: kind.runtime for kind in KINDS if kind.extra}
+
+
 def parse_features(features: str | None) -> list[str]:
+    offered = extras()
     chosen = [f.strip() for f in (features or "").split(",") if f.strip()]
     for feature in chosen:
-        if feature not in FEATURES:
+        if feature not in offered:
             raise UsageError(
-                f"--with {feature!r} is not an extra", hint=f"choose from {', '.join(FEATURES)}"
+                f"--with {feature!r} is not an extra", hint=f"choose from {', '.join(offered)}"
             )
-        if not runtime_available(FEATURES[feature]):
-            raise UsageError(f"--with {feature}: this PyJolt installation has no {feature} support")
-    if "auth" in chosen and not runtime_available("database"):
-        raise UsageError("--with auth needs the database support (pyjolt.database)")
+        missing = [part for part in offered[feature] if not runtime_available(part)]
+        if missing:
+            raise UsageError(
+                f"--with {feature}: this PyJolt installation has no {', '.join(missing)} support"
+            )
     return chosen
 
 
@@ -107,7 +116,7 @@ def create_project(
         if not has_database:
             raise UsageError("--database needs the database support (pyjolt.database)")
         answers["database"] = database
-    for feature in FEATURES:
+    for feature in extras():
         if feature in chosen:
             answers[f"with_{feature}"] = True
         elif features is not None:
@@ -143,6 +152,8 @@ def create_project(
 
 def _fix_answers_file(root: Path) -> dict[str, Any]:
     """Point ``_src_path`` at the packaged template; return the recorded answers."""
+    import yaml
+
     path = root / ANSWERS_FILE
     text = path.read_text(encoding="utf-8")
     recorded = yaml.safe_load(text) or {}
@@ -155,23 +166,19 @@ def _fix_answers_file(root: Path) -> dict[str, Any]:
 
 def _add_generated_parts(root: Path, answers: dict[str, Any]) -> None:
     """Migration folder, example resource and extras, made by the generators."""
-    from .generate import GenerationRequest, apply_plan, plan_generation
-    from .generators import auth_request, cache_request, resource_request, scheduler_request
+    from .generate import apply_plan, plan_generation
+    from .kinds import KINDS, kind_named
 
     project = Project(root, "app:Application", {})
-    # Built one after the other: each migration follows the one written before it.
-    builders: list[Callable[[], GenerationRequest]] = []
+    # Generated one after the other: each migration follows the one written before it.
+    wanted: list[tuple[str, str | None, dict[str, Any]]] = []
     if answers.get("has_database"):
         _init_migrations(root / "app" / "migrations")
-        builders.append(lambda: resource_request(project, "notes", ["title:str", "body:text?"]))
-    if answers.get("with_auth"):
-        builders.append(lambda: auth_request(project))
-    if answers.get("with_scheduler"):
-        builders.append(lambda: scheduler_request(project))
-    if answers.get("with_cache"):
-        builders.append(lambda: cache_request(project))
-    for build in builders:
-        apply_plan(project, plan_generation(project, build()), quiet=True)
+        wanted.append(("resource", "notes", {"fields": ["title:str", "body:text?"]}))
+    wanted += [(kind.name, None, {}) for kind in KINDS if answers.get(f"with_{kind.name}")]
+    for kind_name, name, options in wanted:
+        generation = kind_named(kind_name).build(project, name, **options)
+        apply_plan(project, plan_generation(project, generation), quiet=True)
 
 
 def _init_migrations(folder: Path) -> None:

@@ -50,5 +50,5 @@ def test_destroying_something_never_generated_is_an_error(cli: CliRunner, projec
     before = snapshot(project)
     result = cli("destroy", "controller", "ghosts")
     assert result.code == EXIT_ERROR
-    assert "journal has no controller 'ghosts'" in result.err
+    assert "the journal has no controller ghosts" in result.err
     assert snapshot(project) == before

@@ -4,12 +4,28 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from pyjolt import __version__
 from pyjolt.cli.errors import EXIT_USAGE
+from pyjolt.cli.fields import FIELD_TYPES
+from pyjolt.cli.kinds import KINDS
 
 from .conftest import CliRunner
 
-HEAVY = ["copier", "libcst", "uvicorn", "sqlalchemy", "alembic", "pydantic", "pyjolt.app"]
+HEAVY = [
+    "alembic",
+    "copier",
+    "jinja2",
+    "libcst",
+    "pydantic",
+    "pyjolt.app",
+    "pyjolt.database",
+    "rich",
+    "sqlalchemy",
+    "uvicorn",
+    "yaml",
+]
 
 PROBE = """
 import json, sys
@@ -40,7 +56,46 @@ def test_subcommand_help_stays_light_too() -> None:
     # typer itself imports pydantic to render a command's parameters
     heavy = set(HEAVY) - {"pydantic"}
     assert heavy.isdisjoint(loaded_after("generate", "controller", "--help"))
+    assert heavy.isdisjoint(loaded_after("destroy", "resource", "--help"))
     assert heavy.isdisjoint(loaded_after("db", "upgrade", "--help"))
+
+
+def test_the_app_cli_can_use_the_db_command_table_without_the_pyjolt_tree() -> None:
+    probe = (
+        "import sys; import pyjolt.cli.db_commands; "
+        "print(sorted(m for m in ('typer', 'pyjolt.cli.main') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("verb", ["generate", "destroy"])
+def test_every_kind_in_the_registry_has_a_command_with_examples(cli: CliRunner, verb: str) -> None:
+    listing = cli(verb, "--help").out
+    for kind in KINDS:
+        assert f"  {kind.name} " in listing, kind.name
+        result = cli(verb, kind.name, "--help")
+        assert result.code == 0, (verb, kind.name)
+        assert f"pyjolt {verb} {kind.name}" in result.out, (verb, kind.name)
+
+
+@pytest.mark.parametrize("kind", ["model", "resource"])
+def test_field_types_are_listed_in_the_help_of_kinds_with_fields(cli: CliRunner, kind: str) -> None:
+    help_text = " ".join(cli("generate", kind, "--help").out.split())
+    assert "Field types: " + ", ".join(FIELD_TYPES) in help_text
+
+
+@pytest.mark.parametrize("verb", ["generate", "destroy"])
+def test_a_missing_name_is_bad_usage_for_every_kind_that_takes_one(
+    cli: CliRunner, verb: str
+) -> None:
+    for kind in KINDS:
+        if not kind.singleton:
+            result = cli(verb, kind.name)
+            assert result.code == EXIT_USAGE, (verb, kind.name, result.err)
+            assert "Missing argument 'NAME'" in result.err
 
 
 def test_every_command_has_help_with_examples(cli: CliRunner) -> None:
@@ -74,6 +129,7 @@ def test_unknown_command_is_bad_usage(cli: CliRunner) -> None:
 
 def test_missing_argument_is_bad_usage(cli: CliRunner) -> None:
     assert cli("generate", "controller").code == EXIT_USAGE
+    assert cli("destroy", "controller").code == EXIT_USAGE
 
 
 LAZY_PROBE = """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -98,7 +98,10 @@ def _run_on_connection(connection: Connection, context: Any, options: dict[str, 
         context.run_migrations()
 
 
-def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+def run_on_connection(settings: MigrationSettings, action: Callable[[Connection], T]) -> T:
+    """Open the database of ``settings`` (sync or async driver) and run ``action`` on it."""
+    if settings.is_async:
+        return run_coroutine(_run_async_action(settings, action))
     engine = create_engine(settings.url, poolclass=pool.NullPool)
     try:
         try:
@@ -106,12 +109,12 @@ def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]
         except Exception as exc:
             raise connection_failure(settings.url_key, settings.url, exc) from exc
         with connection:
-            _run_on_connection(connection, context, options)
+            return action(connection)
     finally:
         engine.dispose()
 
 
-async def _run_async(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+async def _run_async_action(settings: MigrationSettings, action: Callable[[Connection], T]) -> T:
     engine = create_async_engine(settings.url, poolclass=pool.NullPool)
     try:
         try:
@@ -120,8 +123,18 @@ async def _run_async(context: Any, settings: MigrationSettings, options: dict[st
             await settle_after_failed_connect(settings.url)
             raise connection_failure(settings.url_key, settings.url, exc) from exc
         try:
-            await connection.run_sync(_run_on_connection, context, options)
+            return await connection.run_sync(action)
         finally:
             await connection.close()
     finally:
         await engine.dispose()
+
+
+def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+    run_on_connection(settings, lambda connection: _run_on_connection(connection, context, options))
+
+
+async def _run_async(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+    await _run_async_action(
+        settings, lambda connection: _run_on_connection(connection, context, options)
+    )
