@@ -145,6 +145,7 @@ def test_db_check_exits_4_when_the_database_is_behind(cli: CliRunner, project: P
     result = cli("db", "check")
     assert result.code == EXIT_CHECK_FAILED
     assert "not up to date" in result.err
+    assert "'pyjolt db upgrade'" in result.err
 
 
 def test_db_check_without_migrations_folder_is_an_error(cli: CliRunner, project: Path) -> None:
@@ -153,4 +154,23 @@ def test_db_check_without_migrations_folder_is_an_error(cli: CliRunner, project:
     shutil.rmtree(project / "app/migrations")
     result = cli("db", "check")
     assert result.code == EXIT_ERROR
-    assert "db-init" in result.err or "db init" in result.err
+    assert "'pyjolt db init'" in result.err
+
+
+def test_db_takes_the_revision_as_an_argument_or_as_the_apps_option(
+    cli: CliRunner, project: Path
+) -> None:
+    assert cli("db", "upgrade", "--revision", "head").code == 0
+    assert cli("db", "downgrade", "-r", "base").code == 0
+    assert cli("db", "upgrade", "head").code == 0
+    history = cli("db", "history", "--indicate-current")
+    assert history.code == 0 and "(current)" in history.out
+    both = cli("db", "downgrade", "base", "--revision", "-1")
+    assert both.code == EXIT_USAGE
+    assert "given twice" in both.err
+
+
+def test_db_merge_with_one_head_has_nothing_to_do(cli: CliRunner, project: Path) -> None:
+    result = cli("db", "merge", "-m", "merge heads")
+    assert result.code == 0, result.err
+    assert "nothing to merge" in result.err

@@ -1,8 +1,10 @@
 """The command tree: fast --help (lazy imports), versions, exit codes."""
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +154,50 @@ def test_package_loads_its_public_names_lazily_and_keeps_the_app_decorator() -> 
         [sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, check=False
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def _sources_with_hints() -> list[Path]:
+    import pyjolt.cli
+    import pyjolt.database.migrate
+
+    cli_dir = Path(pyjolt.cli.__file__).parent
+    migrate_dir = Path(pyjolt.database.migrate.__file__).parent
+    return [
+        *sorted(cli_dir.rglob("*.py")),
+        *sorted(migrate_dir.glob("*.py")),
+        migrate_dir / "template" / "README",
+        migrate_dir / "template" / "env.py",
+    ]
+
+
+def test_every_pyjolt_command_named_in_a_message_exists() -> None:
+    import typer
+
+    from pyjolt.cli.main import app
+
+    root = typer.main.get_command(app)
+    named = set()
+    for path in _sources_with_hints():
+        for match in re.finditer(r"pyjolt ((?:[a-z][a-z-]* ?)+)", path.read_text()):
+            named.add(match.group(1).strip())
+    checked = 0
+    for mention in sorted(named):
+        words = mention.split()
+        if words[0] not in root.commands:  # prose: "the pyjolt command", "pyjolt itself"
+            continue
+        command = root.commands[words[0]]
+        for word in words[1:]:
+            subcommands = getattr(command, "commands", None)
+            if not subcommands:
+                break
+            assert word in subcommands, f"'pyjolt {mention}' names no command"
+            command = subcommands[word]
+        checked += 1
+    assert checked >= 10
+
+
+def test_messages_name_pyjolt_commands_not_the_app_clis() -> None:
+    cli_dir = Path(__file__).parents[2] / "pyjolt" / "cli"
+    for path in sorted(cli_dir.rglob("*.py")):
+        for line in path.read_text().splitlines():
+            assert not re.search(r"'db-[a-z]+", line), f"{path.name}: {line.strip()}"

@@ -67,10 +67,12 @@ def run_migrations(context: Any, **configure_options: Any) -> None:
     settings = context.config.attributes.get(SETTINGS_KEY)
     if not isinstance(settings, MigrationSettings):
         raise MigrationError(
-            "this env.py runs through PyJolt's Migrate extension: use 'python cli.py "
-            "db-upgrade' (and the other db-* commands) instead of the alembic command"
+            "this env.py runs through PyJolt's Migrate extension: use 'pyjolt db upgrade' "
+            "(or the app's 'python cli.py db-upgrade') instead of the alembic command"
         )
-    options: dict[str, Any] = {"target_metadata": settings.target_metadata or None}
+    # No models is a schema with no tables: `db check` then passes once the migrations
+    # have dropped every table (writing a migration without models is refused earlier).
+    options: dict[str, Any] = {"target_metadata": settings.target_metadata or MetaData()}
     if settings.skip_empty_revisions:
         options["process_revision_directives"] = skip_empty_revision
     options.update(configure_options)

@@ -157,6 +157,10 @@ class Migrate(BaseExtension):
             )
         staging = tempfile.mkdtemp(prefix=".pyjolt-migrations-", dir=parent)
         try:
+            # mkdtemp makes the folder 0o700; give it the mode mkdir would (the umask's).
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(staging, 0o777 & ~mask)
             template = resources.files("pyjolt.database.migrate").joinpath("template")
             for name in TEMPLATE_FILES:
                 with open(os.path.join(staging, name), "wb") as target:
@@ -275,9 +279,9 @@ class Migrate(BaseExtension):
         """Raise ModelsOutOfSyncError when the models differ from the migrations.
 
         Alembic's ``check`` compares the models with a database at head, so a database
-        behind its migrations (or several heads) fails the check too.
+        behind its migrations (or several heads) fails the check too. An app without
+        models passes when its migrations leave no tables.
         """
-        self._require_models()
         config = self._config_for_existing_folder()
         from alembic import command
 
