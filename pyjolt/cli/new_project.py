@@ -18,6 +18,7 @@ from typing import Any
 
 from . import console
 from .errors import ConflictError, UsageError
+from .files import default_folder_mode
 from .project import Project
 from .runtime import runtime_available
 from .templates import package_reference, render, stdin_is_interactive, template_dir
@@ -78,6 +79,65 @@ def parse_features(features: str | None) -> list[str]:
     return chosen
 
 
+# What a generated project installs besides PyJolt's own requirements.
+PROJECT_TOOLS = ("hatchling", "pytest", "pytest-asyncio", "ruff")
+# PyJolt's extras a project may depend on (new-project --with cache adds redis...).
+RUNTIME_EXTRAS = ("cache", "scheduler", "full")
+
+
+def canonical_name(name: str) -> str:
+    """A distribution name as PyPI compares them (PEP 503): ``Py_Jolt`` -> ``py-jolt``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_names(distribution: str, extras: tuple[str, ...] = ()) -> list[str]:
+    from importlib import metadata
+
+    try:
+        requires = metadata.distribution(distribution).requires or []
+    except metadata.PackageNotFoundError:
+        return []
+    names = []
+    for requirement in requires:
+        _, _, marker = requirement.partition(";")
+        wanted = re.findall(r"extra\s*==\s*['\"]([^'\"]+)['\"]", marker)
+        if wanted and not set(wanted) & set(extras):
+            continue
+        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement.strip())
+        if match:
+            names.append(canonical_name(match.group()))
+    return names
+
+
+def project_dependencies() -> set[str]:
+    """Every distribution a generated project depends on: PyJolt and what it needs
+    (with its runtime extras), installed or not, and the project's own tools."""
+    names = {"pyjolt", *PROJECT_TOOLS}
+    queue: list[tuple[str, tuple[str, ...]]] = [("pyjolt", RUNTIME_EXTRAS)]
+    while queue:
+        distribution, extras = queue.pop()
+        for name in _requirement_names(distribution, extras):
+            if name not in names:
+                names.add(name)
+                queue.append((name, ()))
+    return names
+
+
+def check_project_name(project_name: str) -> None:
+    """UsageError (exit 2) for a name that is unusable or shadows a dependency."""
+    if not _PROJECT_NAME.match(project_name):
+        raise UsageError(
+            f"project name {project_name!r} is not valid",
+            hint="use letters, digits, '-' and '_', starting with a letter (e.g. 'shop')",
+        )
+    if canonical_name(project_name) in project_dependencies():
+        raise UsageError(
+            f"project name {project_name!r} is the name of a package the project depends "
+            "on; installing the project would replace it",
+            hint=f"choose another name, e.g. 'my-{project_name}'",
+        )
+
+
 def check_target(target: Path, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise ConflictError(f"{target} exists and is not a folder; nothing was written")
@@ -99,11 +159,7 @@ def create_project(
     """Create the project ``name`` (a folder name, or a path ending in one)."""
     target = Path(name).expanduser().absolute()
     project_name = target.name
-    if not _PROJECT_NAME.match(project_name):
-        raise UsageError(
-            f"project name {project_name!r} is not valid",
-            hint="use letters, digits, '-' and '_', starting with a letter (e.g. 'shop')",
-        )
+    check_project_name(project_name)
     answers = parse_data(data or [])
     known = question_names()
     unknown = sorted(set(answers) - {k for k, asked in known.items() if asked})
@@ -139,6 +195,8 @@ def create_project(
     interactive = not defaults and stdin_is_interactive()
     staging = Path(tempfile.mkdtemp(prefix=f".{project_name}.pyjolt-", dir=target.parent))
     try:
+        # mkdtemp makes the folder 0o700; the project folder is the user's like any other.
+        os.chmod(staging, default_folder_mode())
         render("project", staging, answers, interactive=interactive)
         recorded = {**answers, **_fix_answers_file(staging)}
         _add_generated_parts(staging, recorded)
@@ -193,11 +251,32 @@ def _init_migrations(folder: Path) -> None:
         (folder / name).write_bytes(template.joinpath(name).read_bytes())
 
 
+def _in_the_way(staging: Path, target: Path) -> list[str]:
+    """Paths of ``target`` a file and a folder would both need (``--force`` or not)."""
+    clashes = []
+    for rendered in sorted(staging.rglob("*")):
+        relative = rendered.relative_to(staging)
+        existing = target / relative
+        if existing.is_symlink() or not existing.exists():
+            continue
+        if existing.is_dir() != rendered.is_dir():
+            clashes.append(relative.as_posix())
+    return clashes
+
+
 def _move_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    # --force into an existing folder: move each rendered entry over what is there.
+    # --force into an existing folder: move each rendered entry over what is there,
+    # once nothing stands in the way (a file where a folder goes, or the reverse).
+    clashes = _in_the_way(staging, target)
+    if clashes:
+        raise ConflictError(
+            f"{target} has {', '.join(clashes)} where the project needs the other kind "
+            "(file or folder); nothing was written",
+            hint="move them out of the way, then run the command again",
+        )
     for entry in sorted(staging.iterdir()):
         destination = target / entry.name
         if destination.is_dir() and entry.is_dir():
