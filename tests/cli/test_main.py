@@ -201,3 +201,14 @@ def test_messages_name_pyjolt_commands_not_the_app_clis() -> None:
     for path in sorted(cli_dir.rglob("*.py")):
         for line in path.read_text().splitlines():
             assert not re.search(r"'db-[a-z]+", line), f"{path.name}: {line.strip()}"
+
+
+def test_the_cli_reference_lists_every_kind_and_both_spellings_of_every_db_command() -> None:
+    from pyjolt.cli.db_commands import DB_COMMANDS
+
+    reference = (Path(__file__).parents[2] / "docs" / "cli.md").read_text()
+    for kind in KINDS:
+        assert f"| `generate {kind.name}" in reference, kind.name
+    for command in DB_COMMANDS:
+        assert f"| `db {command.name}" in reference, command.name
+        assert f"`db-{command.name}" in reference, command.name
