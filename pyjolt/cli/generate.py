@@ -41,7 +41,8 @@ class Plan:
     create: list[RenderedFile] = field(default_factory=list)
     overwrite: list[RenderedFile] = field(default_factory=list)
     identical: list[RenderedFile] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # package __init__.py files already there
+    owned: set[str] = field(default_factory=set)  # what the kind's answers declare
+    kept: list[str] = field(default_factory=list)  # shared files already there
     migrations: dict[str, MigrationAnswers] = field(default_factory=dict)  # by path
     owned_elsewhere: set[str] = field(default_factory=set)  # identical files of other entries
     notes: list[str] = field(default_factory=list)
@@ -49,18 +50,14 @@ class Plan:
     configs_before: bytes = b""
     wiring: WiringResult | None = None
 
+    def is_shared(self, path: str) -> bool:
+        """Rendered but not owned (package ``__init__.py``, ``models/base.py``): created
+        when missing, never a conflict, never recorded for ``destroy``."""
+        return path not in self.owned
+
     @property
     def nothing_to_do(self) -> bool:
         return not self.create and not self.overwrite and not (self.wiring and self.wiring.changed)
-
-
-SHARED_FILE_NAMES = ("__init__.py", "models/base.py")
-
-
-def is_shared_file(path: str) -> bool:
-    """Package ``__init__.py`` files and the models' ``base.py`` serve every generator:
-    created when missing, never a conflict, never recorded for ``destroy``."""
-    return path.endswith(SHARED_FILE_NAMES)
 
 
 def existing_shared_files(project: Project) -> list[str]:
@@ -143,6 +140,7 @@ def plan_generation(project: Project, generation: Generation) -> Plan:
             plan.configs_before, generation.parts.wiring, project.relative(project.configs_path)
         )
     answers = [*generation.parts.renders, *plan.migrations.values()]
+    plan.owned = {path for item in answers for path in item.files}
     parts = [(item.template, item.to_data()) for item in answers]
     first_party = project.app_module.split(".")[0]
     present = existing_shared_files(project)
@@ -158,7 +156,7 @@ def plan_generation(project: Project, generation: Generation) -> Plan:
         target = project.root / item.path
         if not target.exists():
             plan.create.append(item)
-        elif is_shared_file(item.path):
+        elif plan.is_shared(item.path):
             plan.kept.append(item.path)
         elif target.is_file() and target.read_bytes() == item.data:
             plan.identical.append(item)
@@ -304,7 +302,7 @@ def _record(project: Project, plan: Plan) -> None:
         if rendered.path in plan.migrations:
             migration = plan.migrations[rendered.path]
             migrations[migration.table.name] = migration.journal(digest)
-        elif not is_shared_file(rendered.path) and rendered.path not in plan.owned_elsewhere:
+        elif not plan.is_shared(rendered.path) and rendered.path not in plan.owned_elsewhere:
             files[rendered.path] = JournalFile(rendered.path, digest)
     wiring = list(previous.wiring) if previous else []
     if plan.wiring and plan.configs_path is not None:

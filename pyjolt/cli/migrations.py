@@ -127,6 +127,10 @@ class MigrationAnswers(TemplateAnswers):
     def path(self) -> str:
         return f"{self.migrations_dir}/versions/{self.revision}_{self.slug}.py"
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.path,)
+
     def to_data(self) -> dict[str, Any]:
         return {
             "migrations_dir": self.migrations_dir,

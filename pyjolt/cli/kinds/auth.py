@@ -33,6 +33,11 @@ class AuthAnswers(TemplateAnswers):
     def to_data(self) -> dict[str, Any]:
         return {**self.package.to_data(), "model": self.model.to_data()}
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        folder = self.package.folder
+        return (f"{folder}/{AUTH_MODULE}.py", f"{folder}/api/auth.py", "tests/api/test_auth.py")
+
 
 class AuthKind(Kind):
     name = "auth"

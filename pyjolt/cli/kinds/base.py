@@ -68,6 +68,15 @@ class TemplateAnswers(ABC):
     def to_data(self) -> dict[str, Any]:
         """The copier data for :attr:`template` (its ``copier.yml`` question names)."""
 
+    @property
+    @abstractmethod
+    def files(self) -> tuple[str, ...]:
+        """The files these answers render that the kind owns (journal, destroy).
+
+        Anything else the template renders (package ``__init__.py`` files, the models'
+        ``base.py``) is shared: created when missing, never a conflict, never removed.
+        """
+
 
 @dataclass(frozen=True)
 class Table:
@@ -102,6 +111,10 @@ class Generation:
     parts: Parts
     names: dict[str, str]  # the normalised names, as the journal records them
     summary: str
+
+    @property
+    def files(self) -> set[str]:
+        return {path for answers in self.parts.renders for path in answers.files}
 
 
 # The project's own modules and the classes its generated code already uses: a

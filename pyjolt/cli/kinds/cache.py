@@ -23,6 +23,10 @@ class CacheAnswers(TemplateAnswers):
     def to_data(self) -> dict[str, Any]:
         return self.package.to_data()
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (f"{self.package.folder}/cache.py", "tests/test_cache.py")
+
 
 class CacheKind(Kind):
     name = "cache"

@@ -62,6 +62,17 @@ class ControllerAnswers(TemplateAnswers):
     def entry(self) -> str:
         return self.package.entry(f"api.{self.names.module}", self.names.class_name)
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        module = self.names.module
+        owned: tuple[str, ...] = (
+            f"{self.package.folder}/api/{module}.py",
+            f"tests/api/test_{module}.py",
+        )
+        if self.model is not None:
+            owned += (f"{self.package.folder}/schemas/{self.model.names.module}.py",)
+        return owned
+
     def to_data(self) -> dict[str, Any]:
         model = self.model
         return {

@@ -44,6 +44,14 @@ class ExceptionHandlerAnswers(TemplateAnswers):
     def entry(self) -> str:
         return self.package.entry(f"api.exceptions.{self.names.module}", self.names.class_name)
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        module = self.names.module
+        return (
+            f"{self.package.folder}/api/exceptions/{module}.py",
+            f"tests/test_{module}_exception_handler.py",
+        )
+
     def to_data(self) -> dict[str, Any]:
         return {
             **self.package.to_data(),

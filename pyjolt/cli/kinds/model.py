@@ -71,6 +71,10 @@ class ModelAnswers(TemplateAnswers):
     def path(self) -> str:
         return f"{self.package.folder}/models/{self.names.module}.py"
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (self.path,)
+
     def to_data(self) -> dict[str, Any]:
         return {
             **self.package.to_data(),

@@ -23,6 +23,10 @@ class SchedulerAnswers(TemplateAnswers):
     def to_data(self) -> dict[str, Any]:
         return self.package.to_data()
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (f"{self.package.folder}/scheduler.py", "tests/test_scheduler.py")
+
 
 class SchedulerKind(Kind):
     name = "scheduler"
