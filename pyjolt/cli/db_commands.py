@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 if TYPE_CHECKING:
+    import logging
+
     from pyjolt.database.migrate import Migrate
 
 
@@ -268,25 +269,32 @@ class DbCallback:
 PROGRESS_PREFIXES = ("Running ", "Detected ")
 
 
-class _CurrentStdoutHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
-    """Writes Alembic's progress lines to whatever ``sys.stdout`` is at that moment.
+def _progress_handler() -> logging.Handler:
+    """A handler writing Alembic's progress lines to whatever ``sys.stdout`` is then.
 
     "Running upgrade a -> b" and "Detected added table 'users'", plus any warning: the
     set-up chatter Alembic logs at INFO ("Context impl SQLiteImpl.") is left out.
     """
+    import logging
 
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno > logging.INFO or record.getMessage().startswith(PROGRESS_PREFIXES):
-            self.stream = sys.stdout
-            super().emit(record)
+    class CurrentStdoutHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno > logging.INFO or record.getMessage().startswith(PROGRESS_PREFIXES):
+                self.stream = sys.stdout
+                super().emit(record)
+
+    handler = CurrentStdoutHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    return handler
 
 
 @contextmanager
 def alembic_progress() -> Iterator[None]:
     """Show Alembic's progress lines on stdout for one command, then restore logging."""
+    import logging
+
     alembic_logger = logging.getLogger("alembic")
-    handler = _CurrentStdoutHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler = _progress_handler()
     level, propagate = alembic_logger.level, alembic_logger.propagate
     alembic_logger.addHandler(handler)
     alembic_logger.setLevel(logging.INFO)

@@ -109,6 +109,13 @@ def load_journal(root: Path) -> Journal:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CliError(f"cannot read the generation journal {path}: {exc}") from exc
+    version = data.get("version", 1)
+    if not isinstance(version, int) or version > JOURNAL_VERSION:
+        raise CliError(
+            f"the generation journal {path} has version {version!r}, newer than this "
+            f"pyjolt reads ({JOURNAL_VERSION}); nothing was changed",
+            hint='upgrade PyJolt: pip install --upgrade "pyjolt"',
+        )
     journal = Journal()
     for raw in data.get("entries", []):
         journal.entries.append(

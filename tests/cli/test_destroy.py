@@ -115,3 +115,28 @@ def test_a_kept_migration_with_several_heads_is_a_conflict_naming_the_merge(
     assert cli("destroy", "resource", "products").code == 0
     assert cli("db", "upgrade").code == 0
     assert cli("db", "check").code == 0
+
+
+def test_a_resource_over_an_existing_model_owns_only_what_it_added(
+    cli: CliRunner, project: Path
+) -> None:
+    assert cli("generate", "model", "Tag", "label:str").code == 0
+    result = cli("generate", "resource", "tags", "label:str")
+    assert result.code == 0, result.err
+    assert "table tags is created by" in result.err
+    versions = project / "app/migrations/versions"
+    assert len(list(versions.glob("*_create_tags_table.py"))) == 1
+    assert cli("destroy", "resource", "tags").code == 0
+    assert (project / "app/models/tag.py").is_file()
+    assert '"app.models.tag:Tag"' in (project / "app/configs.py").read_text()
+    assert not (project / "app/api/tags.py").exists()
+    assert cli("db", "upgrade").code == 0
+    assert cli("db", "check").code == 0
+
+
+def test_a_journal_from_a_newer_pyjolt_is_refused(cli: CliRunner, project: Path) -> None:
+    journal = project / ".pyjolt/journal.toml"
+    journal.write_text(journal.read_text().replace("version = 2", "version = 99"))
+    result = cli("destroy", "resource", "notes")
+    assert result.code == EXIT_ERROR
+    assert "newer than this pyjolt reads" in result.err
