@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from . import console
-from .errors import ConflictError
+from .errors import CliError, ConflictError
 from .fields import parse_field
 from .journal import JournalMigration
 from .kinds.base import Table, TemplateAnswers
@@ -46,8 +46,6 @@ def _assigned_strings(path: Path) -> dict[str, Any]:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     except (OSError, SyntaxError, UnicodeDecodeError) as exc:
-        from .errors import CliError
-
         raise CliError(f"cannot read migration {path}: {exc}") from exc
     for node in tree.body:
         target = None
