@@ -59,3 +59,20 @@ def test_rollback_survives_its_own_failures_and_undoes_the_rest(
     transaction.rollback()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stuck.py"]
     assert "could not remove" in caplog.text
+
+
+def test_a_write_failing_part_way_leaves_nothing_behind(
+    cli: CliRunner, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.rmtree(project / "tests/api")
+    (project / "tests/api").write_text("not a folder\n")
+    # Skip the planning check that finds this first, to reach the write that fails.
+    monkeypatch.setattr(generate, "_file_in_the_way", lambda root, relative: None)
+    before = snapshot(project)
+    result = cli("generate", "controller", "users")
+    assert result.code == 1
+    assert "Not a directory" in result.err
+    assert snapshot(project) == before
+    assert not (project / "app/api/users.py").exists()
