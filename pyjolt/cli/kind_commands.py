@@ -141,9 +141,15 @@ def destroy_group() -> typer.Typer:
         epilog="Examples:\n\n  pyjolt destroy controller users\n\n  pyjolt destroy auth --dry-run",
     )
     for kind in KINDS:
+        tables = (
+            " A migration a database applied (or another migration follows) stays, and "
+            "a new one drops the table."
+            if kind.creates_tables
+            else ""
+        )
         group.command(
             kind.name,
-            help=f"Undo 'pyjolt generate {kind.name}'.",
+            help=f"Undo 'pyjolt generate {kind.name}'.{tables}",
             epilog=_examples("destroy", kind, _destroy_examples(kind)),
         )(_destroy_command(kind))
     return group

@@ -92,6 +92,11 @@ def test_a_kind_declares_the_files_its_templates_render(kind: str, tmp_path: Pat
     assert rendered - shared == generation.files
 
 
+def test_kinds_declare_whether_they_create_tables(tmp_path: Path) -> None:
+    for kind in KINDS:
+        assert kind.creates_tables == bool(build(kind.name, tmp_path).parts.tables), kind.name
+
+
 def test_tables_come_from_the_model_kind(tmp_path: Path) -> None:
     for kind in ("model", "resource", "auth"):
         [table] = build(kind, tmp_path).parts.tables

@@ -44,6 +44,7 @@ class AuthKind(Kind):
     summary = "Bearer-token Auth extension, User model, register/login/me endpoints, tests."
     examples = ("",)
     runtime = ("auth", "database")
+    creates_tables = True
     extra = True
 
     def build(self, project: Project, name: str | None = None, **_: Any) -> Generation:

@@ -198,6 +198,10 @@ class Kind(ABC):
     runtime: ClassVar[tuple[str, ...]] = ()  # parts of pyjolt it needs (runtime.py)
     extra: ClassVar[bool] = False  # offered by 'new-project --with'
     takes_fields: ClassVar[bool] = False  # takes name:type field specs
+    # Its migration behaviour: generate writes a migration creating each table it
+    # returns; destroy deletes that migration while no database applied it and none
+    # follows it, else writes one dropping the table.
+    creates_tables: ClassVar[bool] = False
 
     @property
     def singleton(self) -> bool:

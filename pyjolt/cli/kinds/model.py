@@ -93,6 +93,7 @@ class ModelKind(Kind):
     name_help = "Model name, singular or plural, e.g. 'User'."
     params = (FIELDS_PARAM,)
     runtime = ("database",)
+    creates_tables = True
     takes_fields = True
 
     def journal_key(self, raw: str | None) -> str:

@@ -27,6 +27,7 @@ class ResourceKind(Kind):
     name_help = "Resource name, e.g. 'products'."
     params = (FIELDS_PARAM,)
     runtime = ("database",)
+    creates_tables = True
     takes_fields = True
 
     def journal_key(self, raw: str | None) -> str:
