@@ -43,3 +43,10 @@ def error(message: str, hint: str | None = None) -> None:
     err().print(f"[bold red]error:[/bold red] {escape(message)}")
     if hint:
         err().print(f"[dim]hint:[/dim] {escape(hint)}")
+
+
+def action(label: str, style: str, text: str) -> None:
+    """One line of a plan: ``  would create  app/api/users.py``, labels aligned."""
+    from rich.markup import escape
+
+    err().print(f"  [{style}]{label:<13}[/{style}] {escape(text)}")

@@ -1,23 +1,22 @@
-"""``pyjolt db ...``: the app's Migrate extension, called as Python functions.
+"""``pyjolt db ...``: the database commands of :mod:`.db_commands`, run on the app's Migrate.
 
-The app is imported (not started) to find its Migrate instance(s); each command maps to
-one Migrate method. Failures keep the extension's exit codes: ``db check`` exits 4
-when the models and the migrations differ.
+The app is imported (not started) to find its Migrate instance(s); ``--database``
+chooses one when there are several. Failures keep the extension's exit codes: ``db
+check`` exits 4 when the models and the migrations differ or the database is behind.
+While a command runs, Migrate's messages name commands as ``pyjolt db ...``.
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+import inspect
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import console
-from .errors import EXIT_CHECK_FAILED, CliError, UsageError
-from .project import Project, find_project, load_application
-from .runtime import require_runtime
+import typer
+
+from .db_commands import DB_COMMANDS, DbCallback, DbCommand
+from .errors import CliError, UsageError
+from .options import AppOption, DatabaseOption
 
 if TYPE_CHECKING:
     from pyjolt.database.migrate import Migrate
@@ -27,42 +26,7 @@ class DatabaseCommandError(CliError):
     """A Migrate operation failed; ``exit_code`` comes from the extension's error."""
 
 
-PROGRESS_PREFIXES = ("Running ", "Detected ")
-
-
-class _CurrentStdoutHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
-    """Writes Alembic's progress lines to whatever ``sys.stdout`` is at that moment.
-
-    Only "Running upgrade ..." and "Detected added table ..." lines: the plugin set-up
-    chatter Alembic logs at the same level is left out.
-    """
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith(PROGRESS_PREFIXES):
-            self.stream = sys.stdout
-            super().emit(record)
-
-
-@contextmanager
-def alembic_progress() -> Iterator[None]:
-    """Show Alembic's progress lines ("Running upgrade a -> b") for one command."""
-    alembic_logger = logging.getLogger("alembic")
-    handler = _CurrentStdoutHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    level, propagate = alembic_logger.level, alembic_logger.propagate
-    alembic_logger.addHandler(handler)
-    alembic_logger.setLevel(logging.INFO)
-    alembic_logger.propagate = False
-    try:
-        yield
-    finally:
-        alembic_logger.removeHandler(handler)
-        alembic_logger.setLevel(level)
-        alembic_logger.propagate = propagate
-
-
-def find_migrate(extensions: dict[str, Any], database: str | None) -> Migrate:
-    """The Migrate of database ``database`` (its db_name), or the only one."""
+def all_migrates(extensions: dict[str, Any]) -> list[Migrate]:
     from pyjolt.database.migrate import Migrate
 
     found = [ext for ext in extensions.values() if isinstance(ext, Migrate)]
@@ -72,6 +36,12 @@ def find_migrate(extensions: dict[str, Any], database: str | None) -> Migrate:
             hint="add 'migrate = Migrate(db)' to app/extensions.py and "
             "'app.extensions:migrate' to EXTENSIONS",
         )
+    return found
+
+
+def find_migrate(extensions: dict[str, Any], database: str | None) -> Migrate:
+    """The Migrate of database ``database`` (its db_name), or the only one."""
+    found = all_migrates(extensions)
     if database is None:
         if len(found) > 1:
             names = ", ".join(repr(m.db.db_name) for m in found)
@@ -86,67 +56,81 @@ def find_migrate(extensions: dict[str, Any], database: str | None) -> Migrate:
     raise UsageError(f"no database named {database!r}; the app has {names}")
 
 
+def find_migrate_for_folder(extensions: dict[str, Any], folder: Path) -> Migrate:
+    """The Migrate whose migration folder is ``folder``."""
+    found = all_migrates(extensions)
+    for migrate in found:
+        if Path(migrate.migration_dir).resolve() == folder:
+            return migrate
+    raise CliError(f"no Migrate of the app uses the migration folder {folder}")
+
+
 def run_db_command(
-    command: str, app_spec: str | None, database: str | None, **options: Any
+    command: DbCommand, args: dict[str, Any], database: str | None, app_spec: str | None
 ) -> None:
-    require_runtime("database", f"db {command}")
+    from . import console
+    from .project import find_project, load_application
+    from .runtime import require_runtime
+
+    require_runtime("database", f"db {command.name}")
     project = find_project(app_spec)
     application = load_application(project, build=False)
     migrate = find_migrate(application.extensions, database)
+    several = len(all_migrates(application.extensions)) > 1
 
     from pyjolt.database.errors import DatabaseExtensionError
+    from pyjolt.database.migrate.extension import COMMAND_SPELLING
 
+    from .db_commands import alembic_progress
+
+    def spelling(name: str) -> str:
+        return f"pyjolt db {name}" + (f" --database {migrate.db.db_name}" if several else "")
+
+    token = COMMAND_SPELLING.set(spelling)
     try:
         with alembic_progress():
-            _run(command, migrate, project, options)
+            line = command.run(migrate, args)
     except DatabaseExtensionError as exc:
         error = DatabaseCommandError(str(exc))
         error.exit_code = getattr(exc, "exit_code", 1)
-        if command == "check" and _is_state_failure(exc, migrate):
-            # A database behind its migrations, or several heads: the check found
-            # something to do, as when the models differ (DESIGN: exit 4).
-            error.exit_code = EXIT_CHECK_FAILED
         raise error from exc
+    finally:
+        COMMAND_SPELLING.reset(token)
+    if line:
+        console.success(line)
 
 
-def _is_state_failure(exc: Exception, migrate: Migrate) -> bool:
-    """A MigrationError from a working setup (the migration folder exists)."""
-    from pyjolt.database.errors import MigrationError
+_FRONT_END_PARAMETERS = (
+    inspect.Parameter(
+        "database", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DatabaseOption
+    ),
+    inspect.Parameter(
+        "app_spec", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=AppOption
+    ),
+)
 
-    env_py = os.path.join(migrate.migration_dir, "env.py")
-    return isinstance(exc, MigrationError) and os.path.isfile(env_py)
+
+def _epilog(command: DbCommand) -> str:
+    lines = [f"  pyjolt db {command.name} {example}".rstrip() for example in command.examples]
+    same = f"The app's own CLI has the same command: python cli.py db-{command.name}"
+    return "Examples:\n\n" + "\n\n".join(lines) + f"\n\n{same}"
 
 
-def _run(command: str, migrate: Migrate, project: Project, options: dict[str, Any]) -> None:
-    name = repr(migrate.db.db_name)
-    if command == "init":
-        directory = migrate.init()
-        console.success(f"created migration folder {project.relative_or_abs(directory)}")
-    elif command == "migrate":
-        path = migrate.migrate(options.get("message") or None)
-        if path is None:
-            console.success(f"no changes in the models of database {name}; nothing written")
-        else:
-            console.success(f"wrote migration {project.relative_or_abs(path)}")
-    elif command == "upgrade":
-        migrate.upgrade(options["revision"])
-        console.success(f"database {name} upgraded to {options['revision']}")
-    elif command == "downgrade":
-        migrate.downgrade(options["revision"])
-        console.success(f"database {name} downgraded to {options['revision']}")
-    elif command == "stamp":
-        migrate.stamp(options["revision"])
-        console.success(f"database {name} stamped at {options['revision']}")
-    elif command == "history":
-        migrate.history(verbose=False, indicate_current=True)
-    elif command == "current":
-        migrate.current(verbose=False)
-    elif command == "heads":
-        migrate.heads(verbose=False)
-    elif command == "show":
-        migrate.show(options["revision"])
-    elif command == "check":
-        migrate.check()
-        console.success(f"the models of database {name} match its migrations")
-    else:  # pragma: no cover - the command tree only passes the names above
-        raise UsageError(f"unknown db command {command!r}")
+def db_command_group() -> typer.Typer:
+    """``pyjolt db``: one subcommand per entry of the db command table."""
+    group = typer.Typer(
+        help="Database migrations (Alembic) through the app's Migrate extension.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+    )
+    for command in DB_COMMANDS:
+
+        def invoke(
+            args: dict[str, Any], extra: dict[str, Any], command: DbCommand = command
+        ) -> None:
+            run_db_command(command, args, extra["database"], extra["app_spec"])
+
+        group.command(command.name, help=command.help, epilog=_epilog(command))(
+            DbCallback(command, invoke, _FRONT_END_PARAMETERS)
+        )
+    return group

@@ -1,100 +1,307 @@
-"""``pyjolt db ...``: migrations through the app's Migrate extension (imported lazily)."""
+"""The database commands, one table for ``pyjolt db NAME`` and ``python cli.py db-NAME``.
+
+Each :class:`DbCommand` names a command, its parameters and the Migrate method it
+calls. Both front ends build their typer commands from :data:`DB_COMMANDS` with
+:func:`make_callback`, so the arguments are the same in both spellings (a revision as
+an argument or ``--revision``/``-r``, ``--message``/``-m``, ``--verbose``,
+``--indicate-current``), and both run a command inside :func:`alembic_progress`. The
+front ends differ only in how they find the Migrate and where the result line goes.
+
+This module imports nothing heavy (typer only inside :func:`make_callback`): the
+``pyjolt`` command builds its ``--help`` from it, and the Migrate is passed in.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import inspect
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
-import typer
+if TYPE_CHECKING:
+    import logging
 
-from .options import AppOption, DatabaseOption
+    from pyjolt.database.migrate import Migrate
 
-db_app = typer.Typer(
-    help="Database migrations (Alembic) through the app's Migrate extension.",
-    no_args_is_help=True,
+
+@dataclass(frozen=True)
+class DbParam:
+    """One parameter of a db command; ``positional`` also takes it as an argument."""
+
+    name: str
+    help: str
+    flags: tuple[str, ...]
+    default: str | bool | None
+    positional: bool = False
+
+
+@dataclass(frozen=True)
+class DbCommand:
+    """One database command: ``pyjolt db {name}`` and ``python cli.py {prefix}db-{name}``."""
+
+    name: str
+    help: str
+    run: Callable[[Migrate, dict[str, Any]], str | None]  # returns the line to print
+    params: tuple[DbParam, ...] = ()
+    examples: tuple[str, ...] = ("",)
+
+
+def _revision(default: str, help: str) -> DbParam:
+    return DbParam("revision", help, ("--revision", "-r"), default, positional=True)
+
+
+MESSAGE = DbParam("message", "What the migration does.", ("--message", "-m"), None)
+VERBOSE = DbParam("verbose", "More detail.", ("--verbose",), False)
+INDICATE_CURRENT = DbParam(
+    "indicate_current", "Mark the revision the database is at.", ("--indicate-current",), False
 )
 
 
-def _db(command: str, app_spec: str | None, database: str | None, **options: object) -> None:
-    from .db import run_db_command
-
-    run_db_command(command, app_spec, database, **options)
-
-
-@db_app.command("init", epilog="Examples:\n\n  pyjolt db init")
-def db_init(database: DatabaseOption = None, app_spec: AppOption = None) -> None:
-    """Create the migrations folder."""
-    _db("init", app_spec, database)
+def shown_path(path: str) -> str:
+    """``path`` relative to the working directory when it is below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
 
 
-@db_app.command("migrate", epilog='Examples:\n\n  pyjolt db migrate -m "add users"')
-def db_migrate(
-    message: Annotated[str, typer.Option("--message", "-m", help="Revision message.")] = "",
-    database: DatabaseOption = None,
-    app_spec: AppOption = None,
-) -> None:
-    """Autogenerate a revision from the models."""
-    _db("migrate", app_spec, database, message=message)
+def _database(migrate: Migrate) -> str:
+    return repr(migrate.db.db_name)
 
 
-@db_app.command("upgrade", epilog="Examples:\n\n  pyjolt db upgrade\n\n  pyjolt db upgrade ae10")
-def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
-    database: DatabaseOption = None,
-    app_spec: AppOption = None,
-) -> None:
-    """Apply migrations up to REVISION (default: head)."""
-    _db("upgrade", app_spec, database, revision=revision)
+def _init(migrate: Migrate, args: dict[str, Any]) -> str:
+    directory = migrate.init()
+    return f"Created migration folder {shown_path(directory)} for database {_database(migrate)}."
 
 
-@db_app.command("downgrade", epilog="Examples:\n\n  pyjolt db downgrade -1")
-def db_downgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "-1",
-    database: DatabaseOption = None,
-    app_spec: AppOption = None,
-) -> None:
-    """Revert migrations down to REVISION (default: one step)."""
-    _db("downgrade", app_spec, database, revision=revision)
+def _migrate(migrate: Migrate, args: dict[str, Any]) -> str:
+    path = migrate.migrate(args["message"] or None)
+    if path is None:
+        return f"No changes in the models of database {_database(migrate)}; no migration written."
+    return f"Wrote migration {shown_path(path)}."
 
 
-@db_app.command("history", epilog="Examples:\n\n  pyjolt db history")
-def db_history(database: DatabaseOption = None, app_spec: AppOption = None) -> None:
-    """List revisions, oldest last."""
-    _db("history", app_spec, database)
+def _merge(migrate: Migrate, args: dict[str, Any]) -> str:
+    path = migrate.merge(args["message"] or None)
+    if path is None:
+        return f"Database {_database(migrate)} has one head; nothing to merge."
+    return f"Wrote merge migration {shown_path(path)}."
 
 
-@db_app.command("current", epilog="Examples:\n\n  pyjolt db current")
-def db_current(database: DatabaseOption = None, app_spec: AppOption = None) -> None:
-    """Show the revision the database is at."""
-    _db("current", app_spec, database)
+def _upgrade(migrate: Migrate, args: dict[str, Any]) -> str:
+    migrate.upgrade(args["revision"])
+    return f"Database {_database(migrate)} upgraded to {args['revision']}."
 
 
-@db_app.command("heads", epilog="Examples:\n\n  pyjolt db heads")
-def db_heads(database: DatabaseOption = None, app_spec: AppOption = None) -> None:
-    """Show the head revision(s)."""
-    _db("heads", app_spec, database)
+def _downgrade(migrate: Migrate, args: dict[str, Any]) -> str:
+    revision = args["revision"]
+    migrate.downgrade(revision)
+    if revision.startswith("-"):
+        return f"Database {_database(migrate)} downgraded by {revision[1:]} revision(s)."
+    return f"Database {_database(migrate)} downgraded to {revision}."
 
 
-@db_app.command("show", epilog="Examples:\n\n  pyjolt db show head")
-def db_show(
-    revision: Annotated[str, typer.Argument(help="Revision to show.")] = "head",
-    database: DatabaseOption = None,
-    app_spec: AppOption = None,
-) -> None:
-    """Show one revision."""
-    _db("show", app_spec, database, revision=revision)
+def _stamp(migrate: Migrate, args: dict[str, Any]) -> str:
+    migrate.stamp(args["revision"])
+    return f"Database {_database(migrate)} stamped at {args['revision']}."
 
 
-@db_app.command("stamp", epilog="Examples:\n\n  pyjolt db stamp head")
-def db_stamp(
-    revision: Annotated[str, typer.Argument(help="Revision to record.")] = "head",
-    database: DatabaseOption = None,
-    app_spec: AppOption = None,
-) -> None:
-    """Record REVISION as current without running migrations."""
-    _db("stamp", app_spec, database, revision=revision)
+def _history(migrate: Migrate, args: dict[str, Any]) -> None:
+    migrate.history(verbose=args["verbose"], indicate_current=args["indicate_current"])
 
 
-@db_app.command("check", epilog="Examples:\n\n  pyjolt db check   # exit 4 when out of date")
-def db_check(database: DatabaseOption = None, app_spec: AppOption = None) -> None:
-    """Models match migrations, one head, database at head; else exit 4."""
-    _db("check", app_spec, database)
+def _current(migrate: Migrate, args: dict[str, Any]) -> None:
+    migrate.current(verbose=args["verbose"])
+
+
+def _heads(migrate: Migrate, args: dict[str, Any]) -> None:
+    migrate.heads(verbose=args["verbose"])
+
+
+def _show(migrate: Migrate, args: dict[str, Any]) -> None:
+    migrate.show(args["revision"])
+
+
+def _check(migrate: Migrate, args: dict[str, Any]) -> str:
+    migrate.check()
+    return f"The models of database {_database(migrate)} match its migrations."
+
+
+DB_COMMANDS: tuple[DbCommand, ...] = (
+    DbCommand("init", "Create the migration folder.", _init),
+    DbCommand(
+        "migrate",
+        "Write a migration from the models (nothing when nothing changed).",
+        _migrate,
+        (MESSAGE,),
+        ('-m "add tags"',),
+    ),
+    DbCommand(
+        "upgrade",
+        "Apply migrations up to REVISION (default: head).",
+        _upgrade,
+        (_revision("head", "Target revision."),),
+        ("", "ae10"),
+    ),
+    DbCommand(
+        "downgrade",
+        "Revert migrations down to REVISION (default: one step; 'base' for all).",
+        _downgrade,
+        (_revision("-1", "Target revision."),),
+        ("", "base", "--revision ae10"),
+    ),
+    DbCommand(
+        "history",
+        "List the migrations, newest first.",
+        _history,
+        (VERBOSE, INDICATE_CURRENT),
+        ("", "--indicate-current"),
+    ),
+    DbCommand("current", "Show the revision the database is at.", _current, (VERBOSE,)),
+    DbCommand("heads", "Show the head revision(s).", _heads, (VERBOSE,)),
+    DbCommand(
+        "show",
+        "Show one migration.",
+        _show,
+        (_revision("head", "Revision to show."),),
+        ("head",),
+    ),
+    DbCommand(
+        "stamp",
+        "Record REVISION as applied without running migrations.",
+        _stamp,
+        (_revision("head", "Revision to record."),),
+        ("head",),
+    ),
+    DbCommand(
+        "merge",
+        "Write a migration joining several heads into one.",
+        _merge,
+        (MESSAGE,),
+        ('-m "merge heads"',),
+    ),
+    DbCommand(
+        "check",
+        "Exit 4 unless the models match the migrations and the database is at the one head.",
+        _check,
+    ),
+)
+
+
+class DbCallback:
+    """The typer callback of one db command; it calls ``invoke(args, extra_values)``.
+
+    ``args`` holds each parameter's value (its default when not given); ``extra`` are a
+    front end's own parameters (``--database``, ``--app``), handed over as they are.
+    typer is imported when the signature is first read (when the CLI is built), so an
+    app that registers the commands at start-up does not pay for it.
+    """
+
+    def __init__(
+        self,
+        command: DbCommand,
+        invoke: Callable[[dict[str, Any], dict[str, Any]], None],
+        extra: Sequence[inspect.Parameter] = (),
+    ) -> None:
+        self.command = command
+        self.invoke = invoke
+        self.extra = tuple(extra)
+        self.__name__ = self.__qualname__ = f"db_{command.name}"
+        self.__doc__ = command.help
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        import typer
+
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        parameters = []
+        for param in self.command.params:
+            default_text = f" (default: {param.default})" if isinstance(param.default, str) else ""
+            if param.positional:
+                argument = typer.Argument(
+                    metavar=param.name.upper(),
+                    help=f"{param.help}{default_text}",
+                    show_default=False,
+                )
+                parameters.append(
+                    inspect.Parameter(
+                        f"{param.name}_argument",
+                        keyword,
+                        default=None,
+                        annotation=Annotated[str | None, argument],
+                    )
+                )
+            annotation: Any
+            if isinstance(param.default, bool):
+                annotation = Annotated[bool, typer.Option(*param.flags, help=param.help)]
+                default: Any = param.default
+            else:
+                option = typer.Option(*param.flags, help=f"{param.help}{default_text}")
+                annotation, default = Annotated[str | None, option], None
+            parameters.append(
+                inspect.Parameter(param.name, keyword, default=default, annotation=annotation)
+            )
+        return inspect.Signature([*parameters, *self.extra])
+
+    @property
+    def __annotations__(self) -> dict[str, Any]:  # type: ignore[override]
+        return {p.name: p.annotation for p in self.__signature__.parameters.values()}
+
+    def __call__(self, **values: Any) -> None:
+        args: dict[str, Any] = {}
+        for param in self.command.params:
+            value = values[param.name]
+            if param.positional:
+                given = values[f"{param.name}_argument"]
+                if given is not None and value is not None and given != value:
+                    import typer
+
+                    raise typer.BadParameter(
+                        f"{param.name} given twice ({given!r} and {param.flags[0]} {value!r})"
+                    )
+                value = given if given is not None else value
+            args[param.name] = param.default if value is None else value
+        self.invoke(args, {p.name: values[p.name] for p in self.extra})
+
+
+PROGRESS_PREFIXES = ("Running ", "Detected ")
+
+
+def _progress_handler() -> logging.Handler:
+    """A handler writing Alembic's progress lines to whatever ``sys.stdout`` is then.
+
+    "Running upgrade a -> b" and "Detected added table 'users'", plus any warning: the
+    set-up chatter Alembic logs at INFO ("Context impl SQLiteImpl.") is left out.
+    """
+    import logging
+
+    class CurrentStdoutHandler(logging.StreamHandler):  # type: ignore[type-arg,unused-ignore]
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno > logging.INFO or record.getMessage().startswith(PROGRESS_PREFIXES):
+                self.stream = sys.stdout
+                super().emit(record)
+
+    handler = CurrentStdoutHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    return handler
+
+
+@contextmanager
+def alembic_progress() -> Iterator[None]:
+    """Show Alembic's progress lines on stdout for one command, then restore logging."""
+    import logging
+
+    alembic_logger = logging.getLogger("alembic")
+    handler = _progress_handler()
+    level, propagate = alembic_logger.level, alembic_logger.propagate
+    alembic_logger.addHandler(handler)
+    alembic_logger.setLevel(logging.INFO)
+    alembic_logger.propagate = False
+    try:
+        yield
+    finally:
+        alembic_logger.removeHandler(handler)
+        alembic_logger.setLevel(level)
+        alembic_logger.propagate = propagate

@@ -1,39 +1,82 @@
-"""``pyjolt destroy KIND NAME``: undo a generate command using the journal.
+"""``pyjolt destroy KIND [NAME]``: undo a generate command using the journal.
 
 Files whose content still has the recorded hash are removed; edited files are kept
 with a warning (``--force`` removes them too). The entries the command added to
 ``configs.py`` are taken out again, and lists it created are deleted, so the file
 returns to its earlier text.
+
+Migrations are the database's history. One is deleted only while it is a head no
+database has applied (the configured database is asked; when it cannot be, the
+migration counts as applied) and no other migration revises. Otherwise it stays, and
+destroy writes a new migration dropping its table, so ``pyjolt db upgrade`` and
+``pyjolt db check`` keep working after any sequence of generate and destroy.
 """
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import console
-from .errors import CliError
+from .errors import CliError, ConflictError
 from .files import Transaction
-from .journal import JournalEntry, load_journal, save_journal, sha256_of
-from .naming import normalise_name
+from .journal import Journal, JournalEntry, load_journal, save_journal, sha256_of
+from .kinds.base import Kind, Table
+from .migrations import (
+    MigrationAnswers,
+    Revision,
+    applied_closure,
+    database_revisions,
+    plan_drop,
+    read_revisions,
+    revised_by,
+    table_of,
+    versions_folder,
+)
 from .project import Project, find_project
+from .templates import RenderedFile
 from .wiring import WiringEdit, WiringResult, apply_edits, read_configs
 
-SINGLETON_KINDS = {"auth", "scheduler", "cache"}
+
+@dataclass
+class _History:
+    """The migration folder as destroy sees it; the database is asked at most once."""
+
+    project: Project
+    revisions: dict[str, Revision]
+    _applied: set[str] | None = None
+    _asked: bool = False
+
+    def applied(self) -> set[str] | None:
+        if not self._asked:
+            current = database_revisions(self.project)
+            self._applied = None if current is None else applied_closure(self.revisions, current)
+            self._asked = True
+        return self._applied
+
+    def why_kept(self, revision: str, leaving: set[str]) -> str | None:
+        """Why ``revision`` must stay in the history, or None when it may be deleted."""
+        later = [rev for rev in revised_by(self.revisions, revision) if rev not in leaving]
+        if later:
+            return f"migration {later[0]} revises it"
+        applied = self.applied()
+        if applied is None:
+            return "the database could not be checked"
+        if revision in applied:
+            return "the database has applied it"
+        return None
 
 
-def journal_name(kind: str, name: str | None) -> str:
-    """The name a generate command recorded for ``kind`` and what the user typed."""
-    if kind in SINGLETON_KINDS:
-        return kind
-    if name is None:
-        raise CliError(f"destroy {kind} needs a NAME", hint=f"e.g. pyjolt destroy {kind} users")
-    normalised = normalise_name(name, f"{kind} name")
-    if kind == "model":
-        return normalised.singular.snake
-    if kind == "resource":
-        return normalised.plural.snake
-    return normalised.snake
+@dataclass
+class DestroyPlan:
+    remove: list[Path] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)
+    kept_migrations: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    drop_tables: list[Table] = field(default_factory=list)
+    drops: list[MigrationAnswers] = field(default_factory=list)
+    drop_files: list[RenderedFile] = field(default_factory=list)
+    unwired: list[tuple[Path, bytes, WiringResult]] = field(default_factory=list)
 
 
 def _unwire(project: Project, entry: JournalEntry) -> list[tuple[Path, bytes, WiringResult]]:
@@ -57,43 +100,118 @@ def _unwire(project: Project, entry: JournalEntry) -> list[tuple[Path, bytes, Wi
     return results
 
 
+def _plan_files(project: Project, entry: JournalEntry, force: bool, plan: DestroyPlan) -> None:
+    for recorded in entry.files:
+        path = project.root / recorded.path
+        if not path.is_file():
+            console.action("missing", "dim", f"{recorded.path} (already gone)")
+        elif sha256_of(path.read_bytes()) == recorded.sha256 or force:
+            plan.remove.append(path)
+        else:
+            plan.edited.append(recorded.path)
+
+
+def _plan_migrations(project: Project, entry: JournalEntry, force: bool, plan: DestroyPlan) -> None:
+    versions = versions_folder(project, warn=False)
+    if versions is None or not entry.migrations:
+        return
+    history = _History(project, read_revisions(versions))
+    leaving: set[str] = set()
+    for migration in reversed(entry.migrations):  # newest first: it may free the older
+        path = project.root / migration.path
+        if not path.is_file():
+            console.action("missing", "dim", f"{migration.path} (already gone)")
+            continue
+        reason = history.why_kept(migration.revision, leaving)
+        if reason is None and sha256_of(path.read_bytes()) != migration.sha256 and not force:
+            reason = "it was edited since it was generated"
+        if reason is None:
+            plan.remove.append(path)
+            leaving.add(migration.revision)
+        else:
+            plan.kept_migrations.append((migration.path, reason))
+            plan.drop_tables.append(table_of(migration))
+    plan.drops = plan_drop(project, plan.drop_tables, leaving)
+
+
+def _render_drops(project: Project, plan: DestroyPlan) -> None:
+    from .templates import render_to_memory
+
+    if plan.drops:
+        parts = [(drop.template, drop.to_data()) for drop in plan.drops]
+        first_party = project.app_module.split(".")[0]
+        plan.drop_files = render_to_memory(parts, project.root, first_party)
+
+
+def _legacy_migrations(project: Project, entry: JournalEntry) -> None:
+    """Entries written before the journal recorded migrations list them as plain files."""
+    versions = versions_folder(project, warn=False)
+    if versions is None or entry.migrations:
+        return
+    history = _History(project, read_revisions(versions))
+    for recorded in entry.files:
+        path = project.root / recorded.path
+        match = [rev for rev, info in history.revisions.items() if info.path == path]
+        if match and (reason := history.why_kept(match[0], set())) is not None:
+            raise ConflictError(
+                f"{recorded.path} stays in the migration history ({reason}), and this "
+                "journal entry predates the record destroy needs to drop its table; "
+                "nothing was changed",
+                hint=f"remove the rest by hand, then write the migration with "
+                f"'pyjolt db migrate -m \"drop {entry.name}\"'",
+            )
+
+
+def _find_entry(kind: Kind, name: str | None, journal: Journal) -> JournalEntry:
+    key = kind.journal_key(name)
+    entry = journal.find(kind.name, key)
+    if entry is None:
+        known = ", ".join(f"{e.kind} {e.name}" for e in journal.entries) or "nothing yet"
+        raise CliError(
+            f"the journal has no {kind.describe(key)}; nothing was changed",
+            hint=f"destroy undoes what 'pyjolt generate' recorded in .pyjolt/journal.toml "
+            f"({known})",
+        )
+    return entry
+
+
+def _print_plan(project: Project, plan: DestroyPlan, dry_run: bool) -> None:
+    verb = "would " if dry_run else ""
+    for path in plan.remove:
+        console.action(f"{verb}remove", "red", project.relative(path))
+    for edited in plan.edited:
+        console.warn(f"{edited} was edited since it was generated; keeping it")
+    for migration_path, reason in plan.kept_migrations:
+        console.action("keep", "yellow", f"{migration_path} ({reason})")
+    for drop in plan.drop_files:
+        console.action(f"{verb}create", "green", drop.path)
+    for path, _before, result in plan.unwired:
+        for message in result.messages:
+            console.action(f"{verb}unwire", "cyan", f"{project.relative(path)}: {message}")
+
+
 def destroy_generated(
-    kind: str,
+    kind_name: str,
     name: str | None,
     force: bool = False,
     dry_run: bool = False,
     app_spec: str | None = None,
 ) -> None:
+    from .kinds import kind_named
+
+    kind = kind_named(kind_name)
     project = find_project(app_spec)
-    key = journal_name(kind, name)
     journal = load_journal(project.root)
-    entry = journal.find(kind, key)
-    if entry is None:
-        known = ", ".join(f"{e.kind} {e.name}" for e in journal.entries) or "nothing yet"
-        raise CliError(
-            f"the journal has no {kind} {key!r}; nothing was changed",
-            hint=f"destroy undoes what 'pyjolt generate' recorded in .pyjolt/journal.toml "
-            f"({known})",
-        )
-    remove: list[Path] = []
-    kept: list[str] = []
-    verb = "would remove" if dry_run else "remove"
-    for recorded in entry.files:
-        path = project.root / recorded.path
-        if not path.is_file():
-            console.info(f"  [dim]missing[/dim]   {recorded.path} (already gone)")
-        elif sha256_of(path.read_bytes()) == recorded.sha256 or force:
-            remove.append(path)
-            console.info(f"  [red]{verb}[/red]    {recorded.path}")
-        else:
-            kept.append(recorded.path)
-            console.warn(f"{recorded.path} was edited since it was generated; keeping it")
-    unwired = _unwire(project, entry)
-    for path, _before, result in unwired:
-        for message in result.messages:
-            console.info(f"  [cyan]unwire[/cyan]    {project.relative(path)}: {message}")
+    entry = _find_entry(kind, name, journal)
+    _legacy_migrations(project, entry)
+    plan = DestroyPlan()
+    _plan_files(project, entry, force, plan)
+    _plan_migrations(project, entry, force, plan)
+    _render_drops(project, plan)
+    plan.unwired = _unwire(project, entry)
+    _print_plan(project, plan, dry_run)
     if dry_run:
-        for path, before, result in unwired:
+        for path, before, result in plan.unwired:
             if result.changed:
                 name_ = project.relative(path)
                 diff = difflib.unified_diff(
@@ -107,17 +225,28 @@ def destroy_generated(
         return
     transaction = Transaction()
     try:
-        for path in remove:
+        for path in plan.remove:
             transaction.remove(path)
-        for path, _before, result in unwired:
+        for drop in plan.drop_files:
+            transaction.write(project.root / drop.path, drop.data, drop.mode)
+        for path, _before, result in plan.unwired:
             if result.changed:
                 transaction.write(path, result.source)
-        journal.forget(kind, key)
+        journal.forget(entry.kind, entry.name)
         save_journal(project.root, journal)
     except BaseException:
         transaction.rollback()
         raise
-    summary = f"destroyed {kind} {key}: {len(remove)} file(s) removed"
-    if kept:
-        summary += f", {len(kept)} edited file(s) kept (--force removes them)"
-    console.success(summary)
+    console.success(_summary(kind, entry, plan))
+
+
+def _summary(kind: Kind, entry: JournalEntry, plan: DestroyPlan) -> str:
+    summary = f"destroyed {kind.describe(entry.name)}: {len(plan.remove)} file(s) removed"
+    if plan.edited:
+        summary += f", {len(plan.edited)} edited file(s) kept (--force removes them)"
+    for drop in plan.drops:
+        summary += (
+            f"; migration {drop.revision} drops table {drop.table.name} "
+            "(apply it with 'pyjolt db upgrade')"
+        )
+    return summary

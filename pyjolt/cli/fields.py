@@ -30,6 +30,11 @@ class FieldSpec:
     def as_data(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def spec(self) -> str:
+        """How the command line writes it: ``email:str!`` (parse_field reads it back)."""
+        return f"{self.name}:{self.type}{'?' if self.nullable else ''}{'!' if self.unique else ''}"
+
 
 def parse_field(spec: str) -> FieldSpec:
     """Parse one ``name:type[?][!]`` argument; a UsageError (exit 2) says what is wrong."""

@@ -1,8 +1,10 @@
 """The generation journal, ``.pyjolt/journal.toml``: what each generate command made.
 
 ``destroy`` needs only the kind and the name: the journal lists the files a command
-created with their SHA-256 (so edited files are recognised and kept) and the entries it
-added to ``configs.py`` (so they can be taken out again).
+created with their SHA-256 (so edited files are recognised and kept), the migrations it
+wrote with the table each creates (so destroy can drop the table instead of deleting a
+migration a database has applied), the entries it added to ``configs.py`` (so they can
+be taken out again) and the normalised names it used.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from .errors import CliError
 
 JOURNAL_PATH = Path(".pyjolt") / "journal.toml"
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2
 
 
 def sha256_of(data: bytes) -> str:
@@ -39,6 +41,18 @@ class JournalWiring:
 
 
 @dataclass
+class JournalMigration:
+    """A migration a generate command wrote: the table it creates and its columns."""
+
+    path: str  # relative to the project root, POSIX separators
+    sha256: str
+    revision: str
+    down_revision: str  # "" for the first migration
+    table: str
+    fields: list[str] = field(default_factory=list)  # field specs: "email:str!"
+
+
+@dataclass
 class JournalEntry:
     kind: str
     name: str
@@ -46,6 +60,8 @@ class JournalEntry:
     created_at: str
     files: list[JournalFile] = field(default_factory=list)
     wiring: list[JournalWiring] = field(default_factory=list)
+    migrations: list[JournalMigration] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,6 +82,20 @@ class Journal:
     def forget(self, kind: str, name: str) -> None:
         self.entries = [e for e in self.entries if (e.kind, e.name) != (kind, name)]
 
+    def owner_of_table(self, table: str) -> tuple[JournalEntry, JournalMigration] | None:
+        """The entry whose migration creates ``table``, if any."""
+        for entry in self.entries:
+            for migration in entry.migrations:
+                if migration.table == table:
+                    return entry, migration
+        return None
+
+    def owner_of_file(self, path: str) -> JournalEntry | None:
+        for entry in self.entries:
+            if any(f.path == path for f in entry.files):
+                return entry
+        return None
+
 
 def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
@@ -79,6 +109,13 @@ def load_journal(root: Path) -> Journal:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise CliError(f"cannot read the generation journal {path}: {exc}") from exc
+    version = data.get("version", 1)
+    if not isinstance(version, int) or version > JOURNAL_VERSION:
+        raise CliError(
+            f"the generation journal {path} has version {version!r}, newer than this "
+            f"pyjolt reads ({JOURNAL_VERSION}); nothing was changed",
+            hint='upgrade PyJolt: pip install --upgrade "pyjolt"',
+        )
     journal = Journal()
     for raw in data.get("entries", []):
         journal.entries.append(
@@ -94,6 +131,18 @@ def load_journal(root: Path) -> Journal:
                     )
                     for w in raw.get("wiring", [])
                 ],
+                migrations=[
+                    JournalMigration(
+                        str(m["path"]),
+                        str(m["sha256"]),
+                        str(m["revision"]),
+                        str(m.get("down_revision", "")),
+                        str(m["table"]),
+                        [str(spec) for spec in m.get("fields", [])],
+                    )
+                    for m in raw.get("migrations", [])
+                ],
+                names={str(k): str(v) for k, v in raw.get("names", {}).items()},
             )
         )
     return journal
@@ -112,6 +161,8 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return _toml_string(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} to the journal")
@@ -132,6 +183,7 @@ def dump_journal(journal: Journal) -> str:
             f"name = {_toml_string(entry.name)}",
             f"template_version = {_toml_string(entry.template_version)}",
             f"created_at = {_toml_string(entry.created_at)}",
+            f"names = {_toml_value(entry.names)}",
             "files = [",
             *(f"    {_toml_value({'path': f.path, 'sha256': f.sha256})}," for f in entry.files),
             "]",
@@ -148,6 +200,23 @@ def dump_journal(journal: Journal) -> str:
                 )
                 + ","
                 for w in entry.wiring
+            ),
+            "]",
+            "migrations = [",
+            *(
+                "    "
+                + _toml_value(
+                    {
+                        "path": m.path,
+                        "sha256": m.sha256,
+                        "revision": m.revision,
+                        "down_revision": m.down_revision,
+                        "table": m.table,
+                        "fields": m.fields,
+                    }
+                )
+                + ","
+                for m in entry.migrations
             ),
             "]",
         ]

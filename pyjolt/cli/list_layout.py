@@ -1,20 +1,53 @@
-"""Adding and removing one string in a libcst ``List`` while keeping its layout.
+"""Adding and removing one string in a libcst ``List`` or ``Tuple`` keeping its layout.
 
 A list written one entry per line stays that way (the new entry takes the old closing
 whitespace, so comment lines before ``]`` stay last); a list on one line stays on one
 line. Removing the last entry is the exact inverse of appending it, which is what lets
-``pyjolt destroy`` return ``configs.py`` to its earlier text.
+``pyjolt destroy`` return ``configs.py`` to its earlier text. A parenthesised tuple is
+edited the same way (its brackets are parentheses), and keeps the trailing comma a
+one-element tuple needs.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     import libcst as cst
 
+Sequence: TypeAlias = "cst.List | cst.Tuple"
 
-def _quote_of(list_node: cst.List) -> str:
+
+def _opening(node: cst.List | cst.Tuple) -> cst.LeftSquareBracket | cst.LeftParen:
+    import libcst as cst
+
+    return node.lbracket if isinstance(node, cst.List) else node.lpar[0]
+
+
+def _closing(node: cst.List | cst.Tuple) -> cst.RightSquareBracket | cst.RightParen:
+    import libcst as cst
+
+    return node.rbracket if isinstance(node, cst.List) else node.rpar[-1]
+
+
+def _with_brackets(
+    node: Sequence,
+    opening: cst.LeftSquareBracket | cst.LeftParen | None = None,
+    closing: cst.RightSquareBracket | cst.RightParen | None = None,
+) -> Sequence:
+    import libcst as cst
+
+    if isinstance(node, cst.List):
+        return node.with_changes(
+            lbracket=opening or node.lbracket, rbracket=closing or node.rbracket
+        )
+    return node.with_changes(
+        lpar=[opening or node.lpar[0], *node.lpar[1:]],
+        rpar=[*node.rpar[:-1], closing or node.rpar[-1]],
+    )
+
+
+def _quote_of(list_node: cst.List | cst.Tuple) -> str:
     import libcst as cst
 
     for element in list_node.elements:
@@ -23,11 +56,11 @@ def _quote_of(list_node: cst.List) -> str:
     return '"'
 
 
-def _element_indent(list_node: cst.List, default: str) -> tuple[bool, str]:
+def _element_indent(list_node: cst.List | cst.Tuple, default: str) -> tuple[bool, str]:
     """(indent flag, extra whitespace) of the list's first element line."""
     import libcst as cst
 
-    ws = list_node.lbracket.whitespace_after
+    ws = _opening(list_node).whitespace_after
     if isinstance(ws, cst.ParenthesizedWhitespace):
         return ws.indent, ws.last_line.value
     for element in list_node.elements:
@@ -39,7 +72,7 @@ def _element_indent(list_node: cst.List, default: str) -> tuple[bool, str]:
     return True, default
 
 
-def append_entry(list_node: cst.List, entry: str, indent_unit: str) -> cst.List:
+def append_entry(list_node: Sequence, entry: str, indent_unit: str) -> Sequence:
     """Append ``entry`` keeping the list's layout (one per line, or all on one line)."""
     import libcst as cst
 
@@ -48,12 +81,12 @@ def append_entry(list_node: cst.List, entry: str, indent_unit: str) -> cst.List:
     elements = list(list_node.elements)
     newline_ws = cst.TrailingWhitespace()
     if not elements:
-        lb = list_node.lbracket.whitespace_after
+        lb = _opening(list_node).whitespace_after
         first_line = lb.first_line if isinstance(lb, cst.ParenthesizedWhitespace) else newline_ws
         empty_lines = lb.empty_lines if isinstance(lb, cst.ParenthesizedWhitespace) else []
-        return list_node.with_changes(
-            elements=[cst.Element(new_value, comma=cst.Comma())],
-            lbracket=cst.LeftSquareBracket(
+        return _with_brackets(
+            list_node.with_changes(elements=[cst.Element(new_value, comma=cst.Comma())]),
+            _opening(list_node).with_changes(
                 whitespace_after=cst.ParenthesizedWhitespace(
                     first_line=first_line,
                     empty_lines=empty_lines,
@@ -61,14 +94,14 @@ def append_entry(list_node: cst.List, entry: str, indent_unit: str) -> cst.List:
                     last_line=cst.SimpleWhitespace(indent_unit),
                 )
             ),
-            rbracket=cst.RightSquareBracket(
+            _closing(list_node).with_changes(
                 whitespace_before=cst.ParenthesizedWhitespace(
                     first_line=newline_ws, indent=True, last_line=cst.SimpleWhitespace("")
                 )
             ),
         )
     last = elements[-1]
-    tail = list_node.rbracket.whitespace_before
+    tail = _closing(list_node).whitespace_before
     if isinstance(tail, cst.ParenthesizedWhitespace):
         # One entry per line: the old last entry keeps its line comment; the new entry
         # takes the old closing whitespace (comment lines before ']' and its indent).
@@ -87,8 +120,9 @@ def append_entry(list_node: cst.List, entry: str, indent_unit: str) -> cst.List:
         new_comma = last.comma if isinstance(last.comma, cst.Comma) else cst.MaybeSentinel.DEFAULT
         elements.append(cst.Element(new_value, comma=new_comma))
         new_tail = tail.with_changes(first_line=newline_ws)
-        return list_node.with_changes(
-            elements=elements, rbracket=list_node.rbracket.with_changes(whitespace_before=new_tail)
+        return _with_brackets(
+            list_node.with_changes(elements=elements),
+            closing=_closing(list_node).with_changes(whitespace_before=new_tail),
         )
     # All on one line: copy the spacing after the other commas.
     spacing: cst.BaseParenthesizableWhitespace = cst.SimpleWhitespace(" ")
@@ -118,16 +152,30 @@ def _merge_ws(
     return before
 
 
-def remove_element(list_node: cst.List, index: int) -> cst.List:
-    """Remove element ``index``: the inverse of :func:`_append` for the last element."""
+def remove_element(list_node: Sequence, index: int) -> Sequence:
+    """Remove element ``index``: the inverse of :func:`append_entry` for the last one."""
+    import libcst as cst
+
+    result = _remove(list_node, index)
+    if isinstance(result, cst.Tuple) and len(result.elements) == 1:
+        only = result.elements[0]
+        if not isinstance(only.comma, cst.Comma):  # ("a:A") would be a string
+            result = result.with_changes(elements=[only.with_changes(comma=cst.Comma())])
+    return result
+
+
+def _remove(list_node: Sequence, index: int) -> Sequence:
     import libcst as cst
 
     elements = list(list_node.elements)
     removed = elements.pop(index)
     if not elements:
-        return list_node.with_changes(
-            elements=[], lbracket=cst.LeftSquareBracket(), rbracket=cst.RightSquareBracket()
+        bare: tuple[cst.CSTNode, cst.CSTNode] = (
+            (cst.LeftSquareBracket(), cst.RightSquareBracket())
+            if isinstance(list_node, cst.List)
+            else (cst.LeftParen(), cst.RightParen())
         )
+        return _with_brackets(list_node.with_changes(elements=[]), *bare)  # type: ignore[arg-type]
     removed_ws = (
         removed.comma.whitespace_after
         if isinstance(removed.comma, cst.Comma)
@@ -140,24 +188,25 @@ def remove_element(list_node: cst.List, index: int) -> cst.List:
             if isinstance(prev.comma, cst.Comma)
             else cst.SimpleWhitespace("")
         )
-        tail = list_node.rbracket.whitespace_before
+        closing = _closing(list_node)
+        tail = closing.whitespace_before
         elements[-1] = prev.with_changes(comma=removed.comma)
-        rbracket = list_node.rbracket
         if isinstance(prev_ws, cst.ParenthesizedWhitespace) and isinstance(
             tail, cst.ParenthesizedWhitespace
         ):
-            rbracket = rbracket.with_changes(
+            closing = closing.with_changes(
                 whitespace_before=tail.with_changes(
                     first_line=prev_ws.first_line,
                     empty_lines=[*prev_ws.empty_lines, *tail.empty_lines],
                 )
             )
-        return list_node.with_changes(elements=elements, rbracket=rbracket)
+        return _with_brackets(list_node.with_changes(elements=elements), closing=closing)
     if index == 0:
-        lbracket = list_node.lbracket.with_changes(
-            whitespace_after=_merge_ws(list_node.lbracket.whitespace_after, removed_ws)
+        opening = _opening(list_node)
+        opening = opening.with_changes(
+            whitespace_after=_merge_ws(opening.whitespace_after, removed_ws)
         )
-        return list_node.with_changes(elements=elements, lbracket=lbracket)
+        return _with_brackets(list_node.with_changes(elements=elements), opening)
     prev = elements[index - 1]
     assert isinstance(prev.comma, cst.Comma)
     elements[index - 1] = prev.with_changes(

@@ -14,10 +14,11 @@ from typing import Annotated
 
 import typer
 
-from .db_commands import db_app
+from .db import db_command_group
 from .errors import EXIT_ERROR, CliError
-from .generate_commands import generate_app
-from .options import AppOption, DryRunOption
+from .kind_commands import destroy_group, generate_group
+from .kinds import KINDS
+from .options import AppOption
 
 
 class _State:
@@ -32,7 +33,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    # Plain click help: rendering it with rich would import rich for every --help.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog=(
         "Examples:\n\n"
@@ -42,11 +44,15 @@ app = typer.Typer(
     ),
 )
 openapi_app = typer.Typer(
-    help="Work with the OpenAPI description of the app.", no_args_is_help=True
+    help="Work with the OpenAPI description of the app.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
-app.add_typer(generate_app, name="generate")
+app.add_typer(generate_group(), name="generate")
+app.add_typer(destroy_group(), name="destroy")
 app.add_typer(openapi_app, name="openapi")
-app.add_typer(db_app, name="db")
+app.add_typer(db_command_group(), name="db")
+EXTRAS = ", ".join(kind.name for kind in KINDS if kind.extra)
 
 
 class Database(StrEnum):
@@ -57,16 +63,6 @@ class Database(StrEnum):
 class SpecFormat(StrEnum):
     json = "json"
     yaml = "yaml"
-
-
-class Kind(StrEnum):
-    controller = "controller"
-    model = "model"
-    resource = "resource"
-    exception_handler = "exception-handler"
-    auth = "auth"
-    scheduler = "scheduler"
-    cache = "cache"
 
 
 def _version(value: bool) -> None:
@@ -116,7 +112,7 @@ def new_project(
     ] = None,
     features: Annotated[
         str | None,
-        typer.Option("--with", help="Comma-separated extras: auth, scheduler, cache."),
+        typer.Option("--with", help=f"Comma-separated extras: {EXTRAS}."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", "-f", help="Write into a non-empty folder.")
@@ -133,30 +129,6 @@ def new_project(
         features=features,
         force=force,
     )
-
-
-# --- destroy --------------------------------------------------------------------------
-
-
-@app.command(
-    "destroy",
-    epilog=("Examples:\n\n  pyjolt destroy controller users\n\n  pyjolt destroy resource products"),
-)
-def destroy(
-    kind: Annotated[Kind, typer.Argument(help="What was generated.")],
-    name: Annotated[
-        str | None, typer.Argument(help="Its name (not needed for auth/scheduler/cache).")
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", "-f", help="Remove files even if you edited them.")
-    ] = False,
-    dry_run: DryRunOption = False,
-    app_spec: AppOption = None,
-) -> None:
-    """Remove what a generate command made (unedited files only) and unwire it."""
-    from .destroy import destroy_generated
-
-    destroy_generated(kind.value, name, force=force, dry_run=dry_run, app_spec=app_spec)
 
 
 # --- serving --------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import ast
 
 from .errors import UsageError
 from .fields import FieldSpec
-from .naming import Name
 from .project import Project
 
 _TYPE_NAMES = {
@@ -64,18 +63,19 @@ def _is_unique(value: ast.expr | None) -> bool:
     )
 
 
-def read_model_fields(project: Project, model: Name) -> list[FieldSpec]:
-    path = project.package_dir / "models" / f"{model.snake}.py"
+def read_model_fields(project: Project, module: str, class_name: str) -> list[FieldSpec]:
+    """The fields of class ``class_name`` in ``<package>/models/<module>.py``."""
+    path = project.package_dir / "models" / f"{module}.py"
     if not path.is_file():
         raise UsageError(
-            f"model {model.pascal} not found: {project.relative(path)} does not exist",
-            hint=f"create it first: pyjolt generate model {model.pascal} field:type ...",
+            f"model {class_name} not found: {project.relative(path)} does not exist",
+            hint=f"create it first: pyjolt generate model {class_name} field:type ...",
         )
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == model.pascal:
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
             return _fields_of(node)
-    raise UsageError(f"{project.relative(path)} defines no class {model.pascal}")
+    raise UsageError(f"{project.relative(path)} defines no class {class_name}")
 
 
 def _fields_of(node: ast.ClassDef) -> list[FieldSpec]:

@@ -13,25 +13,24 @@ import re
 import secrets
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import console
 from .errors import ConflictError, UsageError
+from .files import default_folder_mode
 from .project import Project
 from .runtime import runtime_available
 from .templates import package_reference, render, stdin_is_interactive, template_dir
 
 _PROJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-FEATURES = {"auth": "auth", "scheduler": "task_manager", "cache": "caching"}
 ANSWERS_FILE = ".copier-answers.yml"
 
 
 def parse_data(pairs: list[str]) -> dict[str, Any]:
     """``['key=value', ...]`` -> dict; values are YAML scalars (``true``, ``3``, text)."""
+    import yaml
+
     data: dict[str, Any] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -47,6 +46,8 @@ def parse_data(pairs: list[str]) -> dict[str, Any]:
 
 def question_names() -> dict[str, bool]:
     """``{question: asked}`` from the project template's copier.yml (asked: not hidden)."""
+    import yaml
+
     config = yaml.safe_load((template_dir("project") / "copier.yml").read_text(encoding="utf-8"))
     return {
         key: value.get("when") is not False if isinstance(value, dict) else True
@@ -55,18 +56,86 @@ def question_names() -> dict[str, bool]:
     }
 
 
+def extras() -> dict[str, tuple[str, ...]]:
+    """``{kind: runtime parts it needs}`` of the kinds ``--with`` offers."""
+    from .kinds import KINDS
+
+    return {kind.name: kind.runtime for kind in KINDS if kind.extra}
+
+
 def parse_features(features: str | None) -> list[str]:
+    offered = extras()
     chosen = [f.strip() for f in (features or "").split(",") if f.strip()]
     for feature in chosen:
-        if feature not in FEATURES:
+        if feature not in offered:
             raise UsageError(
-                f"--with {feature!r} is not an extra", hint=f"choose from {', '.join(FEATURES)}"
+                f"--with {feature!r} is not an extra", hint=f"choose from {', '.join(offered)}"
             )
-        if not runtime_available(FEATURES[feature]):
-            raise UsageError(f"--with {feature}: this PyJolt installation has no {feature} support")
-    if "auth" in chosen and not runtime_available("database"):
-        raise UsageError("--with auth needs the database support (pyjolt.database)")
+        missing = [part for part in offered[feature] if not runtime_available(part)]
+        if missing:
+            raise UsageError(
+                f"--with {feature}: this PyJolt installation has no {', '.join(missing)} support"
+            )
     return chosen
+
+
+# What a generated project installs besides PyJolt's own requirements.
+PROJECT_TOOLS = ("hatchling", "pytest", "pytest-asyncio", "ruff")
+# PyJolt's extras a project may depend on (new-project --with cache adds redis...).
+RUNTIME_EXTRAS = ("cache", "scheduler", "full")
+
+
+def canonical_name(name: str) -> str:
+    """A distribution name as PyPI compares them (PEP 503): ``Py_Jolt`` -> ``py-jolt``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_names(distribution: str, extras: tuple[str, ...] = ()) -> list[str]:
+    from importlib import metadata
+
+    try:
+        requires = metadata.distribution(distribution).requires or []
+    except metadata.PackageNotFoundError:
+        return []
+    names = []
+    for requirement in requires:
+        _, _, marker = requirement.partition(";")
+        wanted = re.findall(r"extra\s*==\s*['\"]([^'\"]+)['\"]", marker)
+        if wanted and not set(wanted) & set(extras):
+            continue
+        match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement.strip())
+        if match:
+            names.append(canonical_name(match.group()))
+    return names
+
+
+def project_dependencies() -> set[str]:
+    """Every distribution a generated project depends on: PyJolt and what it needs
+    (with its runtime extras), installed or not, and the project's own tools."""
+    names = {"pyjolt", *PROJECT_TOOLS}
+    queue: list[tuple[str, tuple[str, ...]]] = [("pyjolt", RUNTIME_EXTRAS)]
+    while queue:
+        distribution, extras = queue.pop()
+        for name in _requirement_names(distribution, extras):
+            if name not in names:
+                names.add(name)
+                queue.append((name, ()))
+    return names
+
+
+def check_project_name(project_name: str) -> None:
+    """UsageError (exit 2) for a name that is unusable or shadows a dependency."""
+    if not _PROJECT_NAME.match(project_name):
+        raise UsageError(
+            f"project name {project_name!r} is not valid",
+            hint="use letters, digits, '-' and '_', starting with a letter (e.g. 'shop')",
+        )
+    if canonical_name(project_name) in project_dependencies():
+        raise UsageError(
+            f"project name {project_name!r} is the name of a package the project depends "
+            "on; installing the project would replace it",
+            hint=f"choose another name, e.g. 'my-{project_name}'",
+        )
 
 
 def check_target(target: Path, force: bool) -> None:
@@ -90,11 +159,7 @@ def create_project(
     """Create the project ``name`` (a folder name, or a path ending in one)."""
     target = Path(name).expanduser().absolute()
     project_name = target.name
-    if not _PROJECT_NAME.match(project_name):
-        raise UsageError(
-            f"project name {project_name!r} is not valid",
-            hint="use letters, digits, '-' and '_', starting with a letter (e.g. 'shop')",
-        )
+    check_project_name(project_name)
     answers = parse_data(data or [])
     known = question_names()
     unknown = sorted(set(answers) - {k for k, asked in known.items() if asked})
@@ -107,7 +172,7 @@ def create_project(
         if not has_database:
             raise UsageError("--database needs the database support (pyjolt.database)")
         answers["database"] = database
-    for feature in FEATURES:
+    for feature in extras():
         if feature in chosen:
             answers[f"with_{feature}"] = True
         elif features is not None:
@@ -130,6 +195,8 @@ def create_project(
     interactive = not defaults and stdin_is_interactive()
     staging = Path(tempfile.mkdtemp(prefix=f".{project_name}.pyjolt-", dir=target.parent))
     try:
+        # mkdtemp makes the folder 0o700; the project folder is the user's like any other.
+        os.chmod(staging, default_folder_mode())
         render("project", staging, answers, interactive=interactive)
         recorded = {**answers, **_fix_answers_file(staging)}
         _add_generated_parts(staging, recorded)
@@ -143,6 +210,8 @@ def create_project(
 
 def _fix_answers_file(root: Path) -> dict[str, Any]:
     """Point ``_src_path`` at the packaged template; return the recorded answers."""
+    import yaml
+
     path = root / ANSWERS_FILE
     text = path.read_text(encoding="utf-8")
     recorded = yaml.safe_load(text) or {}
@@ -155,23 +224,19 @@ def _fix_answers_file(root: Path) -> dict[str, Any]:
 
 def _add_generated_parts(root: Path, answers: dict[str, Any]) -> None:
     """Migration folder, example resource and extras, made by the generators."""
-    from .generate import GenerationRequest, apply_plan, plan_generation
-    from .generators import auth_request, cache_request, resource_request, scheduler_request
+    from .generate import apply_plan, plan_generation
+    from .kinds import KINDS, kind_named
 
     project = Project(root, "app:Application", {})
-    # Built one after the other: each migration follows the one written before it.
-    builders: list[Callable[[], GenerationRequest]] = []
+    # Generated one after the other: each migration follows the one written before it.
+    wanted: list[tuple[str, str | None, dict[str, Any]]] = []
     if answers.get("has_database"):
         _init_migrations(root / "app" / "migrations")
-        builders.append(lambda: resource_request(project, "notes", ["title:str", "body:text?"]))
-    if answers.get("with_auth"):
-        builders.append(lambda: auth_request(project))
-    if answers.get("with_scheduler"):
-        builders.append(lambda: scheduler_request(project))
-    if answers.get("with_cache"):
-        builders.append(lambda: cache_request(project))
-    for build in builders:
-        apply_plan(project, plan_generation(project, build()), quiet=True)
+        wanted.append(("resource", "notes", {"fields": ["title:str", "body:text?"]}))
+    wanted += [(kind.name, None, {}) for kind in KINDS if answers.get(f"with_{kind.name}")]
+    for kind_name, name, options in wanted:
+        generation = kind_named(kind_name).build(project, name, **options)
+        apply_plan(project, plan_generation(project, generation), quiet=True)
 
 
 def _init_migrations(folder: Path) -> None:
@@ -186,11 +251,32 @@ def _init_migrations(folder: Path) -> None:
         (folder / name).write_bytes(template.joinpath(name).read_bytes())
 
 
+def _in_the_way(staging: Path, target: Path) -> list[str]:
+    """Paths of ``target`` a file and a folder would both need (``--force`` or not)."""
+    clashes = []
+    for rendered in sorted(staging.rglob("*")):
+        relative = rendered.relative_to(staging)
+        existing = target / relative
+        if existing.is_symlink() or not existing.exists():
+            continue
+        if existing.is_dir() != rendered.is_dir():
+            clashes.append(relative.as_posix())
+    return clashes
+
+
 def _move_into_place(staging: Path, target: Path) -> None:
     if not target.exists():
         os.rename(staging, target)
         return
-    # --force into an existing folder: move each rendered entry over what is there.
+    # --force into an existing folder: move each rendered entry over what is there,
+    # once nothing stands in the way (a file where a folder goes, or the reverse).
+    clashes = _in_the_way(staging, target)
+    if clashes:
+        raise ConflictError(
+            f"{target} has {', '.join(clashes)} where the project needs the other kind "
+            "(file or folder); nothing was written",
+            hint="move them out of the way, then run the command again",
+        )
     for entry in sorted(staging.iterdir()):
         destination = target / entry.name
         if destination.is_dir() and entry.is_dir():

@@ -143,11 +143,20 @@ def _string_value(element: cst.BaseElement) -> str | None:
     return None
 
 
-def list_entries(list_node: cst.List) -> list[str | None]:
+def list_entries(list_node: cst.List | cst.Tuple) -> list[str | None]:
     return [_string_value(element) for element in list_node.elements]
 
 
-def _set_value(stmt: cst.SimpleStatementLine, value: cst.List) -> cst.SimpleStatementLine:
+def _is_sequence_literal(value: cst.BaseExpression | None) -> bool:
+    """A ``[...]`` list or a parenthesised ``(...)`` tuple."""
+    import libcst as cst
+
+    return isinstance(value, cst.List) or (isinstance(value, cst.Tuple) and bool(value.lpar))
+
+
+def _set_value(
+    stmt: cst.SimpleStatementLine, value: cst.List | cst.Tuple
+) -> cst.SimpleStatementLine:
     small = stmt.body[0]
     return stmt.with_changes(body=[small.with_changes(value=value)])
 
@@ -226,11 +235,13 @@ def apply_edits(
             stmt = statements[index]
             assert isinstance(stmt, cst.SimpleStatementLine)
             value = _assigned_name(stmt)[1]  # type: ignore[index]
-            if not isinstance(value, cst.List):
+            if not _is_sequence_literal(value):
+                where = f"{filename}: {config.name.value}.{edit.list_name}"
                 raise WiringError(
-                    f"{filename}: {config.name.value}.{edit.list_name} is not a list literal",
+                    f"{where} is not a list or tuple literal",
                     hint=f"add {edit.entry!r} to {edit.list_name} by hand",
                 )
+            assert isinstance(value, cst.List | cst.Tuple)
             entries = list_entries(value)
             if remove:
                 if edit.entry not in entries:
@@ -289,7 +300,7 @@ def _verify(
     present = False
     if index is not None:
         value = _assigned_name(config.body.body[index])[1]  # type: ignore[index]
-        present = isinstance(value, cst.List) and edit.entry in list_entries(value)
+        present = isinstance(value, cst.List | cst.Tuple) and edit.entry in list_entries(value)
     if present == remove or not _changed_only_within(old_code, new_code, old_part, new_part):
         raise WiringError(  # pragma: no cover - would be a bug in this module
             f"{filename}: editing {edit.list_name} went wrong; nothing was written"

@@ -187,3 +187,141 @@ def test_generate_outside_a_project_is_an_error_with_a_hint(
     assert "no PyJolt project found" in result.err
     assert "hint:" in result.err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [
+        ("model", "Base"),
+        ("model", "base"),
+        ("model", "extensions"),
+        ("model", "configs"),
+        ("model", "authentication"),
+        ("resource", "configs"),
+        ("controller", "requests"),
+        ("exception-handler", "base"),
+    ],
+)
+def test_names_of_the_projects_own_modules_and_classes_are_refused(
+    cli: CliRunner, project: Path, kind: str, name: str
+) -> None:
+    before = snapshot(project)
+    result = cli("generate", kind, name, *(["a:str"] if kind in {"model", "resource"} else []))
+    assert result.code == EXIT_CONFLICT, result.err
+    assert "collides with" in result.err
+    assert snapshot(project) == before
+
+
+def test_model_writes_its_migration_after_the_head(cli: CliRunner, project: Path) -> None:
+    result = cli("generate", "model", "Tag", "label:str!")
+    assert result.code == 0, result.err
+    [migration] = (project / "app/migrations/versions").glob("*_create_tags_table.py")
+    assert 'op.create_table(\n        "tags"' in migration.read_text()
+    assert "pyjolt db upgrade" in result.err
+    journal = (project / ".pyjolt/journal.toml").read_text()
+    assert f'path = "app/migrations/versions/{migration.name}"' in journal
+    assert 'table = "tags", fields = ["label:str!"]' in journal
+
+
+def test_model_without_a_migration_folder_says_so_and_how_to_write_one(
+    cli: CliRunner, project: Path
+) -> None:
+    import shutil
+
+    shutil.rmtree(project / "app/migrations")
+    result = cli("generate", "model", "Tag", "label:str")
+    assert result.code == 0, result.err
+    assert "no migration written" in result.err
+    assert "'pyjolt db init'" in result.err and "'pyjolt db migrate" in result.err
+    assert (project / "app/models/tag.py").is_file()
+
+
+def test_tuple_lists_in_configs_are_wired_and_unwired(cli: CliRunner, project: Path) -> None:
+    path = project / "app/configs.py"
+    text = path.read_text()
+    start = text.index("    EXTENSIONS: list[str] = [")
+    end = text.index("\n    ]", start) + len("\n    ]")
+    tuple_text = text[start:end].replace("list[str] = [", "tuple[str, ...] = (")[:-1] + ")"
+    path.write_text(text[:start] + tuple_text + text[end:])
+    before = path.read_text()
+    assert cli("generate", "cache").code == 0
+    assert '        "app.cache:cache",\n    )\n' in path.read_text()
+    assert cli("destroy", "cache").code == 0
+    assert path.read_text() == before
+
+
+def test_a_file_where_a_folder_goes_is_a_conflict_and_nothing_is_written(
+    cli: CliRunner, project: Path
+) -> None:
+    import shutil
+
+    shutil.rmtree(project / "tests/api")
+    (project / "tests/api").write_text("not a folder\n")
+    before = snapshot(project)
+    result = cli("generate", "controller", "users")
+    assert result.code == EXIT_CONFLICT, result.err
+    assert "tests/api is a file" in result.err
+    assert snapshot(project) == before
+
+
+BRANCH = '''"""A second head."""
+
+revision = "{revision}"
+down_revision = "{parent}"
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def add_branch(project: Path, revision: str, parent: str) -> None:
+    versions = project / "app/migrations/versions"
+    (versions / f"{revision}_branch.py").write_text(BRANCH.format(revision=revision, parent=parent))
+
+
+def notes_revision(project: Path) -> str:
+    notes = next((project / "app/migrations/versions").glob("*_create_notes_table.py"))
+    return notes.name.split("_")[0]
+
+
+def test_several_heads_are_a_conflict_naming_the_merge_command(
+    cli: CliRunner, project: Path
+) -> None:
+    add_branch(project, "aaaa00000001", notes_revision(project))
+    add_branch(project, "aaaa00000002", notes_revision(project))
+    before = snapshot(project)
+    result = cli("generate", "model", "Tag", "label:str")
+    assert result.code == EXIT_CONFLICT, result.err
+    assert "several heads" in result.err
+    assert 'pyjolt db merge -m "merge heads"' in result.err
+    assert snapshot(project) == before
+    assert cli("db", "merge", "-m", "merge heads").code == 0
+    assert cli("generate", "model", "Tag", "label:str").code == 0
+
+
+def test_force_never_rewrites_a_migration_another_one_revises(
+    cli: CliRunner, project: Path
+) -> None:
+    assert cli("generate", "resource", "products", "name:str").code == 0
+    assert cli("generate", "resource", "orders", "number:str").code == 0
+    before = snapshot(project)
+    result = cli("generate", "resource", "products", "name:str", "price:float", "--force")
+    assert result.code == EXIT_CONFLICT, result.err
+    assert "never rewritten" in result.err
+    assert "pyjolt db migrate" in result.err and "pyjolt destroy resource products" in result.err
+    assert snapshot(project) == before
+
+
+def test_force_may_rewrite_an_unapplied_migration_nothing_follows(
+    cli: CliRunner, project: Path
+) -> None:
+    assert cli("generate", "resource", "products", "name:str").code == 0
+    result = cli("generate", "resource", "products", "name:str", "price:float", "--force")
+    assert result.code == 0, result.err
+    [migration] = (project / "app/migrations/versions").glob("*_create_products_table.py")
+    assert '"price"' in migration.read_text()

@@ -71,17 +71,43 @@ def test_db_upgrade_then_check_passes(cli: CliRunner, project: Path) -> None:
     assert cli("db", "heads").code == 0
 
 
+TAG_MODEL = """
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(String(20))
+"""
+
+
+def add_model_by_hand(project: Path) -> None:
+    """A model written without the generator, so without a migration."""
+    (project / "app/models/tag.py").write_text(TAG_MODEL)
+    configs = project / "app/configs.py"
+    text = configs.read_text()
+    configs.write_text(
+        text.replace('"app.models.note:Note",', '"app.models.note:Note", "app.models.tag:Tag",')
+    )
+
+
 def test_db_check_exits_4_when_a_model_has_no_migration(cli: CliRunner, project: Path) -> None:
     assert cli("db", "upgrade").code == 0
-    assert cli("generate", "model", "Tag", "label:str").code == 0
+    add_model_by_hand(project)
     result = cli("db", "check")
     assert result.code == EXIT_CHECK_FAILED
     assert "tags" in result.err
+    assert "pyjolt db migrate" in result.err
 
 
 def test_db_migrate_writes_the_missing_migration(cli: CliRunner, project: Path) -> None:
     assert cli("db", "upgrade").code == 0
-    assert cli("generate", "model", "Tag", "label:str").code == 0
+    add_model_by_hand(project)
     assert cli("db", "migrate", "-m", "add tags").code == 0
     assert cli("db", "upgrade").code == 0
     result = cli("--verbose", "db", "check")
@@ -119,6 +145,7 @@ def test_db_check_exits_4_when_the_database_is_behind(cli: CliRunner, project: P
     result = cli("db", "check")
     assert result.code == EXIT_CHECK_FAILED
     assert "not up to date" in result.err
+    assert "'pyjolt db upgrade'" in result.err
 
 
 def test_db_check_without_migrations_folder_is_an_error(cli: CliRunner, project: Path) -> None:
@@ -127,4 +154,23 @@ def test_db_check_without_migrations_folder_is_an_error(cli: CliRunner, project:
     shutil.rmtree(project / "app/migrations")
     result = cli("db", "check")
     assert result.code == EXIT_ERROR
-    assert "db-init" in result.err or "db init" in result.err
+    assert "'pyjolt db init'" in result.err
+
+
+def test_db_takes_the_revision_as_an_argument_or_as_the_apps_option(
+    cli: CliRunner, project: Path
+) -> None:
+    assert cli("db", "upgrade", "--revision", "head").code == 0
+    assert cli("db", "downgrade", "-r", "base").code == 0
+    assert cli("db", "upgrade", "head").code == 0
+    history = cli("db", "history", "--indicate-current")
+    assert history.code == 0 and "(current)" in history.out
+    both = cli("db", "downgrade", "base", "--revision", "-1")
+    assert both.code == EXIT_USAGE
+    assert "given twice" in both.err
+
+
+def test_db_merge_with_one_head_has_nothing_to_do(cli: CliRunner, project: Path) -> None:
+    result = cli("db", "merge", "-m", "merge heads")
+    assert result.code == 0, result.err
+    assert "nothing to merge" in result.err

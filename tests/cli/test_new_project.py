@@ -1,5 +1,7 @@
 """``pyjolt new-project``: a project that runs at once, written all at once or not at all."""
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,40 @@ def test_extras_are_generated_and_recorded(cli: CliRunner, tmp_path: Path) -> No
     answers = yaml.safe_load((tmp_path / "full/.copier-answers.yml").read_text())
     assert answers["with_auth"] is True
     assert answers["with_scheduler"] is False
+
+
+@pytest.mark.parametrize(
+    "name", ["pyjolt", "PyJolt", "sqlalchemy", "SQLAlchemy", "pydantic", "alembic", "pytest"]
+)
+def test_a_name_that_shadows_a_dependency_is_bad_usage(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("new-project", name, "--defaults")
+    assert result.code == EXIT_USAGE, result.err
+    assert "depends on" in result.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_project_folders_get_the_users_umask(cli: CliRunner, tmp_path: Path) -> None:
+    previous = os.umask(0o027)
+    try:
+        assert cli("new-project", str(tmp_path / "shop"), "--defaults").code == 0
+    finally:
+        os.umask(previous)
+    for folder in ("", "app", "app/migrations", "app/migrations/versions", ".pyjolt"):
+        mode = stat.S_IMODE((tmp_path / "shop" / folder).stat().st_mode)
+        assert mode == 0o750, (folder, oct(mode))
+
+
+def test_force_with_a_file_where_a_folder_goes_writes_nothing(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "tests").write_text("a file, not a folder")
+    result = cli("new-project", str(target), "--defaults", "--force")
+    assert result.code == EXIT_CONFLICT, result.err
+    assert "tests" in result.err
+    assert snapshot(target) == {"tests": b"a file, not a folder"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]

@@ -152,7 +152,7 @@ def test_unparseable_file_reports_the_right_line_number() -> None:
 
 def test_list_that_is_not_a_literal_is_refused() -> None:
     source = b"class Config(BaseConfig):\n    CONTROLLERS = BASE + ['a:A']\n"
-    with pytest.raises(WiringError, match="not a list literal"):
+    with pytest.raises(WiringError, match="not a list or tuple literal"):
         apply_edits(source, [USERS])
 
 
@@ -178,3 +178,55 @@ def test_atomic_write_keeps_the_file_mode(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert b"UsersApi" in path.read_bytes()
     assert [p.name for p in tmp_path.iterdir()] == ["configs.py"]
+
+
+TUPLES = b"""class Config(BaseConfig):
+    EXTENSIONS = (
+        "app.extensions:db",  # the database
+        "app.extensions:migrate",
+    )
+    MODELS = ("app.models.note:Note",)
+    CONTROLLERS: tuple[str, ...] = ("a:A", "b:B")
+    EXCEPTION_HANDLERS = ()
+"""
+
+
+def test_tuples_are_edited_like_lists() -> None:
+    result = add(TUPLES, WiringEdit("EXTENSIONS", "app.cache:cache")).decode()
+    assert (
+        "    EXTENSIONS = (\n"
+        '        "app.extensions:db",  # the database\n'
+        '        "app.extensions:migrate",\n'
+        '        "app.cache:cache",\n'
+        "    )\n"
+    ) in result
+    one_line = add(TUPLES, WiringEdit("CONTROLLERS", "c:C")).decode()
+    assert '    CONTROLLERS: tuple[str, ...] = ("a:A", "b:B", "c:C")\n' in one_line
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        WiringEdit("EXTENSIONS", "app.cache:cache"),
+        WiringEdit("MODELS", "app.models.user:User"),
+        WiringEdit("CONTROLLERS", "c:C"),
+        WiringEdit("EXCEPTION_HANDLERS", "app.errors:Other"),
+    ],
+)
+def test_removing_what_was_added_to_a_tuple_restores_the_original_text(edit: WiringEdit) -> None:
+    added = add(TUPLES, edit)
+    assert edit.entry in added.decode()
+    assert apply_edits(added, [edit], remove=True).source == TUPLES
+
+
+def test_a_tuple_left_with_one_entry_stays_a_tuple() -> None:
+    result = apply_edits(TUPLES, [WiringEdit("CONTROLLERS", "b:B")], remove=True)
+    assert b'    CONTROLLERS: tuple[str, ...] = ("a:A",)\n' in result.source
+    emptied = apply_edits(TUPLES, [WiringEdit("MODELS", "app.models.note:Note")], remove=True)
+    assert b"    MODELS = ()\n" in emptied.source
+
+
+def test_a_tuple_without_parentheses_is_refused() -> None:
+    source = b"class Config(BaseConfig):\n    EXTENSIONS = 'a:A', 'b:B'\n"
+    with pytest.raises(WiringError, match="not a list or tuple literal"):
+        apply_edits(source, [WiringEdit("EXTENSIONS", "c:C")])

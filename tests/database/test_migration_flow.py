@@ -81,6 +81,9 @@ async def test_stamp_records_a_revision_without_running_it(
 
     assert await current_revisions(database_url) == {revision}
     assert "users" not in await table_names(database_url)
+    # The same arguments as `pyjolt db stamp`: the revision may come as an argument.
+    project.cli_ok("db-stamp", "base")
+    assert await current_revisions(database_url) == set()
 
 
 async def test_migrate_without_model_changes_writes_nothing(

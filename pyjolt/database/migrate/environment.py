@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -79,11 +79,13 @@ def run_migrations(context: Any, **configure_options: Any) -> None:
     settings = context.config.attributes.get(SETTINGS_KEY)
     if not isinstance(settings, MigrationSettings):
         raise MigrationError(
-            "this env.py runs through PyJolt's Migrate extension: use 'python cli.py "
-            "db-upgrade' (and the other db-* commands) instead of the alembic command"
+            "this env.py runs through PyJolt's Migrate extension: use 'pyjolt db upgrade' "
+            "(or the app's 'python cli.py db-upgrade') instead of the alembic command"
         )
+    # No models is a schema with no tables: `db check` then passes once the migrations
+    # have dropped every table (writing a migration without models is refused earlier).
     options: dict[str, Any] = {
-        "target_metadata": settings.target_metadata or None,
+        "target_metadata": settings.target_metadata or MetaData(),
         "render_item": render_portable_types,
     }
     if settings.skip_empty_revisions:
@@ -121,7 +123,10 @@ def _run_on_connection(connection: Connection, context: Any, options: dict[str, 
         context.run_migrations()
 
 
-def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+def run_on_connection(settings: MigrationSettings, action: Callable[[Connection], T]) -> T:
+    """Open the database of ``settings`` (sync or async driver) and run ``action`` on it."""
+    if settings.is_async:
+        return run_coroutine(_run_async_action(settings, action))
     engine = create_engine(settings.url, poolclass=pool.NullPool)
     try:
         try:
@@ -129,12 +134,12 @@ def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]
         except Exception as exc:
             raise connection_failure(settings.url_key, settings.url, exc) from exc
         with connection:
-            _run_on_connection(connection, context, options)
+            return action(connection)
     finally:
         engine.dispose()
 
 
-async def _run_async(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+async def _run_async_action(settings: MigrationSettings, action: Callable[[Connection], T]) -> T:
     engine = create_async_engine(settings.url, poolclass=pool.NullPool)
     try:
         try:
@@ -143,8 +148,18 @@ async def _run_async(context: Any, settings: MigrationSettings, options: dict[st
             await settle_after_failed_connect(settings.url)
             raise connection_failure(settings.url_key, settings.url, exc) from exc
         try:
-            await connection.run_sync(_run_on_connection, context, options)
+            return await connection.run_sync(action)
         finally:
             await connection.close()
     finally:
         await engine.dispose()
+
+
+def _run_sync(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+    run_on_connection(settings, lambda connection: _run_on_connection(connection, context, options))
+
+
+async def _run_async(context: Any, settings: MigrationSettings, options: dict[str, Any]) -> None:
+    await _run_async_action(
+        settings, lambda connection: _run_on_connection(connection, context, options)
+    )

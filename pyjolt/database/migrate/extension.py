@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from contextvars import ContextVar
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,6 +33,13 @@ T = TypeVar("T")
 
 DEFAULT_MIGRATION_DIR = "migrations"
 TEMPLATE_FILES = ("env.py", "script.py.mako", "README")
+
+#: How messages name a db command (``upgrade``) for the person reading them: the app
+#: CLI's ``db-upgrade`` unless a front end (``pyjolt db``) sets its own spelling while
+#: it runs a command.
+COMMAND_SPELLING: ContextVar[Callable[[str], str] | None] = ContextVar(
+    "pyjolt_db_command_spelling", default=None
+)
 
 
 def describe_diffs(diffs: list[Any]) -> str:
@@ -87,6 +95,11 @@ class Migrate(BaseExtension):
     def command_name(self, command: str) -> str:
         """The CLI name of ``command`` for this instance, e.g. ``analytics-db-upgrade``."""
         return f"{self.command_prefix}{command}"
+
+    def hint_command(self, command: str) -> str:
+        """How an error message names db command ``command`` (``upgrade``, ``history``)."""
+        spelling = COMMAND_SPELLING.get()
+        return spelling(command) if spelling else self.command_name(f"db-{command}")
 
     def settings(self, *, skip_empty_revisions: bool = False) -> MigrationSettings:
         """What env.py needs: the URL to migrate through and the models' metadata."""
@@ -144,6 +157,10 @@ class Migrate(BaseExtension):
             )
         staging = tempfile.mkdtemp(prefix=".pyjolt-migrations-", dir=parent)
         try:
+            # mkdtemp makes the folder 0o700; give it the mode mkdir would (the umask's).
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(staging, 0o777 & ~mask)
             template = resources.files("pyjolt.database.migrate").joinpath("template")
             for name in TEMPLATE_FILES:
                 with open(os.path.join(staging, name), "wb") as target:
@@ -174,6 +191,37 @@ class Migrate(BaseExtension):
         return scripts[0].path if scripts else None
 
     revision = migrate
+
+    def merge(self, message: str | None = None) -> str | None:
+        """Write a migration joining the heads into one; its path (None with one head)."""
+        config = self._config_for_existing_folder()
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        if len(ScriptDirectory.from_config(config).get_heads()) < 2:
+            return None
+        script = self._run(
+            "merge", lambda: command.merge(config, "heads", message=message or "merge heads")
+        )
+        return script.path if script is not None else None
+
+    def current_revisions(self) -> tuple[str, ...]:
+        """The revisions the database records as applied (its ``alembic_version`` rows).
+
+        Empty for a database never migrated. A SQLite file that does not exist counts as
+        a database never migrated and is not created by asking.
+        """
+        settings = self.settings()
+        if _is_missing_sqlite_file(settings.url):
+            return ()
+        from alembic.runtime.migration import MigrationContext
+
+        from .environment import run_on_connection
+
+        def read(connection: Any) -> tuple[str, ...]:
+            return tuple(MigrationContext.configure(connection).get_current_heads())
+
+        return self._run("current", lambda: run_on_connection(settings, read))
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply migrations up to ``revision`` (default: head)."""
@@ -231,13 +279,22 @@ class Migrate(BaseExtension):
         """Raise ModelsOutOfSyncError when the models differ from the migrations.
 
         Alembic's ``check`` compares the models with a database at head, so a database
-        behind its migrations (or several heads) fails the check too.
+        behind its migrations (or several heads) fails the check too. An app without
+        models passes when its migrations leave no tables.
         """
-        self._require_models()
         config = self._config_for_existing_folder()
         from alembic import command
 
-        self._run("check", lambda: command.check(config))
+        try:
+            self._run("check", lambda: command.check(config))
+        except ModelsOutOfSyncError:
+            raise
+        except MigrationError as exc:
+            message = str(exc)
+            if "not up to date" in message or "head revisions" in message.lower():
+                # The check found work to do (apply migrations, merge heads): exit 4.
+                raise ModelsOutOfSyncError(message) from exc
+            raise
 
     # --- helpers --------------------------------------------------------------------
     def _require_models(self) -> None:
@@ -254,7 +311,7 @@ class Migrate(BaseExtension):
             state = "has no env.py" if os.path.isdir(directory) else "does not exist"
             raise MigrationError(
                 f"migration folder {directory} {state} ({self.migration_dir_key}); "
-                f"create it with '{self.command_name('db-init')}'"
+                f"create it with '{self.hint_command('init')}'"
             )
         return self.alembic_config(skip_empty_revisions=skip_empty_revisions)
 
@@ -272,7 +329,7 @@ class Migrate(BaseExtension):
             summary = describe_diffs(diffs) if diffs else one_line(str(exc))
             raise ModelsOutOfSyncError(
                 f"{where}: the models differ from the migrations ({summary}); "
-                f"write a migration with '{self.command_name('db-migrate')}'"
+                f"write a migration with '{self.hint_command('migrate')}'"
             ) from exc
         except CommandError as exc:
             message = one_line(str(exc))
@@ -288,20 +345,28 @@ class Migrate(BaseExtension):
     def _hint_for(self, message: str) -> str:
         """The fix for Alembic's commonest complaints, named with this instance's commands."""
         if "not up to date" in message:
-            return f" (apply the migrations with '{self.command_name('db-upgrade')}' first)"
+            return f" (apply the migrations with '{self.hint_command('upgrade')}' first)"
         if "Multiple head revisions" in message or "multiple heads" in message.lower():
             return (
-                f" (see '{self.command_name('db-heads')}'; point one migration's "
-                "down_revision at the other head, or pass --revision heads)"
+                f" (see '{self.hint_command('heads')}'; join them with "
+                f"'{self.hint_command('merge')}', or pass --revision heads)"
             )
         if "didn't produce" in message or "is not a valid downgrade target" in message:
             return (
                 " (fewer migrations are applied than that; see "
-                f"'{self.command_name('db-history')} --indicate-current')"
+                f"'{self.hint_command('history')} --indicate-current')"
             )
         if "Can't locate revision" in message or "No such revision" in message:
-            return f" (see '{self.command_name('db-history')}' for the known revisions)"
+            return f" (see '{self.hint_command('history')}' for the known revisions)"
         return ""
 
     def __repr__(self) -> str:
         return f"<Migrate {self.db.db_name!r} command_prefix={self.command_prefix!r}>"
+
+
+def _is_missing_sqlite_file(url: Any) -> bool:
+    """A file-based SQLite URL whose file does not exist (relative paths: to the cwd)."""
+    if url.get_backend_name() != "sqlite" or url.query.get("uri"):
+        return False
+    database = url.database or ""
+    return database not in ("", ":memory:") and not os.path.exists(database)

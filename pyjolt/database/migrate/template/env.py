@@ -1,6 +1,6 @@
-"""Alembic environment of this migration folder, written by PyJolt's ``db-init``.
+"""Alembic environment of this migration folder, written by PyJolt's ``db init``.
 
-Run migrations with ``python cli.py db-upgrade`` (and the other ``db-*`` commands):
+Run migrations with ``pyjolt db upgrade`` (or the app's ``python cli.py db-upgrade``):
 Migrate hands the database URL and the models' metadata to this script. Keyword
 arguments given to ``run_migrations`` go to Alembic's ``context.configure``, e.g.
 ``run_migrations(context, compare_server_default=True)``.
