@@ -114,8 +114,8 @@ def test_controller_for_an_existing_model_reads_its_fields(cli: CliRunner, proje
     result = cli("generate", "controller", "posts", "--crud", "--model", "Post")
     assert result.code == 0, result.err
     schemas = (project / "app/schemas/post.py").read_text()
-    assert "title: str = Field(max_length=255)" in schemas
-    assert "body: str | None = None" in schemas
+    assert "title: SafeStr = Field(max_length=255)" in schemas
+    assert "body: SafeStr | None = None" in schemas
     assert "from app.models.post import Post" in (project / "app/api/posts.py").read_text()
 
 
@@ -209,6 +209,19 @@ def test_names_of_the_projects_own_modules_and_classes_are_refused(
     result = cli("generate", kind, name, *(["a:str"] if kind in {"model", "resource"} else []))
     assert result.code == EXIT_CONFLICT, result.err
     assert "collides with" in result.err
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    [("resource", "sessions"), ("resource", "data"), ("model", "Query"), ("resource", "pages")],
+)
+def test_names_that_would_shadow_the_handlers_own_are_refused(
+    cli: CliRunner, project: Path, kind: str, name: str
+) -> None:
+    before = snapshot(project)
+    result = cli("generate", kind, name, "a:str")
+    assert result.code == EXIT_CONFLICT, result.err
     assert snapshot(project) == before
 
 

@@ -79,9 +79,9 @@ def test_routes_lists_the_generated_endpoints(generated: Path) -> None:
     routes = json.loads(ok(pyjolt("routes", "--json", cwd=generated)).stdout)
     paths = {(route["method"], route["path"]) for route in routes}
     assert ("GET", "/api/v1/products/") in paths
-    assert ("PATCH", "/api/v1/products/<int:product_id>") in paths
+    assert ("PATCH", "/api/v1/products/<id:product_id>") in paths
     assert ("POST", "/api/v1/user-accounts/") in paths
-    assert ("DELETE", "/api/v1/tags/<int:tag_id>") in paths
+    assert ("DELETE", "/api/v1/tags/<id:tag_id>") in paths
     products = next(r for r in routes if r["endpoint"] == "ProductsApi.list_products")
     assert products["file"] == "app/api/products.py"
 

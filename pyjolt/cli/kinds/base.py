@@ -141,16 +141,43 @@ PROJECT_MODULES = frozenset(
 PROJECT_CLASSES = frozenset(
     {
         "Application",
+        "AsyncSession",
         "Base",
         "BaseConfig",
         "BaseModel",
         "Config",
         "Controller",
+        "Descriptor",
+        "ErrorResponse",
+        "Field",
+        "HttpStatus",
+        "MediaType",
+        "Page",
+        "PageQuery",
         "PyJolt",
         "Request",
         "Response",
+        "SafeStr",
+        "StrictModel",
     }
 )
+
+#: Names the generated endpoints use for their own parameters and variables; a model
+#: whose variable had one of these names (``resource sessions`` -> ``session``) would
+#: shadow the database session or the request body in the handlers written for it.
+HANDLER_VARIABLES = frozenset(
+    {"data", "db", "field", "paging", "query", "req", "request", "self", "session", "value"}
+)
+
+
+def refuse_handler_variables(name: Name, what: str) -> None:
+    """ConflictError (exit 3) when a model's variable would shadow a handler's own."""
+    if name.singular.snake in HANDLER_VARIABLES:
+        raise ConflictError(
+            f"{what} {name.raw!r} would name its variables {name.singular.snake!r}, which "
+            "the generated handlers already use; nothing was written",
+            hint=f"choose a more specific name, e.g. 'user_{name.plural.snake}'",
+        )
 
 
 def refuse_project_names(name: Name, package: Package, what: str) -> None:

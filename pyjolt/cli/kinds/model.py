@@ -22,6 +22,7 @@ from .base import (
     Table,
     TemplateAnswers,
     package_of,
+    refuse_handler_variables,
     typed_name,
 )
 
@@ -47,7 +48,9 @@ class ModelNames:
 
     @classmethod
     def from_typed(cls, raw: str, package: Package, what: str = "model name") -> ModelNames:
-        name = typed_name(raw, package, what).singular
+        typed = typed_name(raw, package, what)
+        refuse_handler_variables(typed, what)
+        name = typed.singular
         return cls(name.snake, name.pascal, name.plural.snake, name.title)
 
     def journal(self) -> dict[str, str]:
