@@ -114,8 +114,8 @@ def test_controller_for_an_existing_model_reads_its_fields(cli: CliRunner, proje
     result = cli("generate", "controller", "posts", "--crud", "--model", "Post")
     assert result.code == 0, result.err
     schemas = (project / "app/schemas/post.py").read_text()
-    assert "title: str = Field(max_length=255)" in schemas
-    assert "body: str | None = None" in schemas
+    assert "title: SafeStr = Field(max_length=255)" in schemas
+    assert "body: SafeStr | None = None" in schemas
     assert "from app.models.post import Post" in (project / "app/api/posts.py").read_text()
 
 
