@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, cast
 
 from shop_client import AuthenticatedClient, Client
@@ -175,9 +175,19 @@ def check_products(client: Client) -> None:
     assert isinstance(refused.parsed, ValidationErrorBody), refused.content
     assert [error.loc for error in refused.parsed.errors] == [["name"]], refused.content
 
+    # A valid RFC 3339 time whose UTC time is before year 1: a documented 422, not a 500.
+    early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    too_early = products_api_update_product.sync_detailed(
+        first.id, client=client, body=ProductUpdate(published_at=early)
+    )
+    assert too_early.status_code == 422, too_early.content
+    assert isinstance(too_early.parsed, ValidationErrorBody), too_early.content
+    assert [error.loc for error in too_early.parsed.errors] == [["published_at"]]
+
     unchanged = products_api_get_product.sync_detailed(first.id, client=client)
     assert isinstance(unchanged.parsed, ProductOut), unchanged.content
     assert unchanged.parsed.name == name
+    assert unchanged.parsed.published_at == published
 
     for product in (first, second, third):
         deleted = products_api_delete_product.sync_detailed(product.id, client=client)
