@@ -79,6 +79,18 @@ def check_auth(client: Client, base_url: str) -> None:
     assert me.parsed.email == email
     assert me.parsed.id == registered.parsed.id
 
+    # Emails are kept in lower case, and "İ".lower() is two characters: an email of the
+    # longest length the document allows must still fit its column.
+    longest = "İ" * 237 + f"-{uuid.uuid4().hex[:12]}@x.io"
+    assert len(longest) == 255
+    longest_credentials = Credentials(email=longest, password="correct horse battery")
+    long_user = auth_api_register.sync_detailed(client=client, body=longest_credentials)
+    assert long_user.status_code == 201, long_user.content
+    assert isinstance(long_user.parsed, UserOut), long_user.content
+    assert len(long_user.parsed.email) == 255
+    long_login = auth_api_login.sync_detailed(client=client, body=longest_credentials)
+    assert long_login.status_code == 200, long_login.content
+
 
 def create(client: Client, body: ProductIn) -> ProductOut:
     created = products_api_create_product.sync_detailed(client=client, body=body)
