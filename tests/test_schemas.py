@@ -213,6 +213,9 @@ async def test_page_query_is_bounded(application: Any, query: str) -> None:
         ("/products/-1", 404),
         ("/products/big/9223372036854775807", 200),
         ("/products/big/9223372036854775808", 404),
+        ("/products/\u0661", 404),  # ARABIC-INDIC DIGIT ONE
+        ("/products/\uff11", 404),  # FULLWIDTH DIGIT ONE
+        ("/products/big/\u0967", 404),  # DEVANAGARI DIGIT ONE
     ],
 )
 async def test_id_routes_match_only_ids_a_column_can_hold(
