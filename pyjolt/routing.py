@@ -33,7 +33,11 @@ class DatabaseIdConverter(IntegerConverter):
     werkzeug's ``int`` accepts any number of digits, so ``/products/99999999999``
     reached the database and failed there (an overflow error, answered 500); ids out of
     range now match no route (404). ``<id(max=9223372036854775807):x>`` for BIGINT ids.
+    Only ASCII digits match: ``\\d`` would also read Arabic-Indic or fullwidth digits as
+    numbers, a second URL for the same row that the document's ``integer`` does not allow.
     """
+
+    regex = "[0-9]+"
 
     def __init__(self, map: Map, max: int = MAX_INTEGER_ID) -> None:
         super().__init__(map, min=1, max=max)

@@ -7,9 +7,18 @@ from the database, and a value the endpoint refuses must be outside the schema.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 T = TypeVar("T")
 
@@ -30,6 +39,24 @@ def _integral_number(value: Any) -> Any:
 #: An ``int`` that an INTEGER column (32 bits, signed) can store; ``3.0`` counts as 3, as
 #: in JSON Schema, while ``"3"`` and ``true`` are refused.
 Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1), BeforeValidator(_integral_number)]
+
+
+def _in_utc(value: datetime) -> datetime:
+    """The same instant in UTC, or a validation error when UTC cannot hold it.
+
+    ``0001-01-01T00:00:00+05:00`` is a valid RFC 3339 date-time, but in UTC it falls in
+    year 0, which Python's datetime (and so the database driver) cannot represent.
+    """
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time in UTC falls outside the years 1 to 9999") from None
+
+
+#: An aware datetime (a time zone is required) converted to UTC, as ``UtcDateTime``
+#: columns store it; one whose UTC time is outside the years 1 to 9999 is refused (422)
+#: instead of failing in the database.
+SafeDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 
 #: Offsets past this page number would overflow a database's 64-bit OFFSET.
 MAX_PAGE = 2**31 - 1

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from pyjolt import HttpStatus, MediaType, Request, Response
 from pyjolt.controller import Controller, consumes, get, patch, path, post
-from pyjolt.schemas import Page, PageQuery, SafeStr, StrictModel, omittable
+from pyjolt.schemas import Page, PageQuery, SafeDatetime, SafeStr, StrictModel, omittable
 from pyjolt.testing import PyJoltTestClient
 
 
@@ -30,6 +30,10 @@ class ProductOut(StrictModel):
     id: int
     name: str
     price: float
+
+
+class Publication(StrictModel):
+    at: SafeDatetime
 
 
 class Row:
@@ -76,6 +80,11 @@ class ProductsApi(Controller):
     @consumes(MediaType.APPLICATION_JSON)
     async def create(self, req: Request, data: ProductIn) -> Response:
         return req.response.json(data.model_dump()).status(HttpStatus.CREATED)
+
+    @post("/publications")
+    @consumes(MediaType.APPLICATION_JSON)
+    async def publish(self, req: Request, data: Publication) -> Response:
+        return req.response.json({"at": data.at.isoformat()}).status(HttpStatus.CREATED)
 
     @patch("/<id:product_id>")
     @consumes(MediaType.APPLICATION_JSON)
@@ -134,6 +143,32 @@ async def test_a_nullable_field_may_be_set_to_null(application: Any) -> None:
     assert response.json() == {"note": None}
 
 
+async def test_a_safe_datetime_arrives_in_utc(application: Any) -> None:
+    body = {"at": "2024-01-01T00:30:00+01:00"}
+    response = await call(application, "POST", "/products/publications", json=body)
+    assert response.status_code == 201, response.text
+    assert response.json() == {"at": "2023-12-31T23:30:00+00:00"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-00:01", "2024-01-01T00:00:00"],
+    ids=["before year 1 in UTC", "after year 9999 in UTC", "naive"],
+)
+async def test_a_datetime_utc_cannot_hold_is_refused_with_422(application: Any, value: str) -> None:
+    response = await call(application, "POST", "/products/publications", json={"at": value})
+    assert response.status_code == 422, response.text
+    assert [error["loc"] for error in response.json()["errors"]] == [["at"]]
+
+
+def test_a_safe_datetime_is_a_date_time_in_the_schema() -> None:
+    assert Publication.model_json_schema()["properties"]["at"] == {
+        "format": "date-time",
+        "title": "At",
+        "type": "string",
+    }
+
+
 def test_omittable_fields_are_optional_and_not_nullable_in_the_schema() -> None:
     schema = ProductUpdate.model_json_schema()
     assert "required" not in schema
@@ -178,6 +213,9 @@ async def test_page_query_is_bounded(application: Any, query: str) -> None:
         ("/products/-1", 404),
         ("/products/big/9223372036854775807", 200),
         ("/products/big/9223372036854775808", 404),
+        ("/products/\u0661", 404),  # ARABIC-INDIC DIGIT ONE
+        ("/products/\uff11", 404),  # FULLWIDTH DIGIT ONE
+        ("/products/big/\u0967", 404),  # DEVANAGARI DIGIT ONE
     ],
 )
 async def test_id_routes_match_only_ids_a_column_can_hold(

@@ -123,11 +123,21 @@ def is_data_error(exc: BaseException) -> bool:
     return False
 
 
+#: The one item of ``errors``: the driver does not say reliably which field it refused.
+DATA_ERROR_ITEM = {
+    "loc": [],
+    "msg": "The database cannot store a value of this request",
+    "type": "value_not_storable",
+}
+
+
 async def data_error_response(req: Request, exc: BaseException) -> Response[Any]:
     """422 for a value the column cannot store, with the driver's first line logged.
 
-    Registered for every DBAPIError; any other database failure is re-raised, so it
-    stays the logged 500 it always was.
+    The body has the shape of the 422 a failed validation answers (``ValidationErrorBody``,
+    with ``errors``), since that is the 422 the OpenAPI document describes and clients
+    parse. Registered for every DBAPIError; any other database failure is re-raised, so
+    it stays the logged 500 it always was.
     """
     if not is_data_error(exc):
         raise exc
@@ -137,5 +147,5 @@ async def data_error_response(req: Request, exc: BaseException) -> Response[Any]
         req.path,
         constraint_summary(exc),
     )
-    body = {"status": "error", "message": DATA_ERROR_MESSAGE}
+    body = {"status": "error", "message": DATA_ERROR_MESSAGE, "errors": [DATA_ERROR_ITEM]}
     return req.response.json(body).status(HttpStatus.UNPROCESSABLE_ENTITY)

@@ -149,6 +149,18 @@ def test_resource_writes_model_schemas_controller_tests_and_migration(
     assert '"app.api.products:ProductsApi"' in text
 
 
+def test_resource_schemas_take_datetimes_that_utc_can_hold(cli: CliRunner, project: Path) -> None:
+    fields = ["title:str", "starts_at:datetime", "ends_at:datetime?"]
+    assert cli("generate", "resource", "events", *fields).code == 0
+    schemas = (project / "app/schemas/event.py").read_text()
+    assert "from pyjolt.schemas import SafeDatetime, SafeStr, StrictModel, omittable" in schemas
+    assert "    starts_at: SafeDatetime\n" in schemas  # EventIn
+    assert "    starts_at: SafeDatetime = omittable()\n" in schemas  # EventUpdate
+    assert schemas.count("    ends_at: SafeDatetime | None = None\n") == 2
+    assert "    starts_at: datetime\n" in schemas  # EventOut
+    assert "AwareDatetime" not in schemas
+
+
 def test_resource_twice_reuses_its_migration(cli: CliRunner, project: Path) -> None:
     assert cli("generate", "resource", "products", "name:str").code == 0
     before = snapshot(project)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from pyjolt import HttpStatus, Request, Response
 from pyjolt.database.integrity import ConstraintKind, constraint_kind
 from pyjolt.exceptions import ExceptionHandler, handles
+from pyjolt.openapi import ValidationErrorBody
 from pyjolt.testing import PyJoltTestClient
 
 from .shop import Author, Tag, serve_shop
@@ -154,7 +155,27 @@ async def test_a_value_the_column_cannot_store_answers_422_on_postgresql(
         assert response.status_code == 201, response.text
     else:
         assert response.status_code == 422, response.text
-        assert response.json() == {"status": "error", "message": DATA_ERROR_MESSAGE}
+        assert response.json()["message"] == DATA_ERROR_MESSAGE
+
+
+async def test_the_422_of_a_value_the_column_cannot_store_has_the_documented_shape(
+    backend: str, database_url: str, tmp_path: Path
+) -> None:
+    if backend == "sqlite":
+        pytest.skip("SQLite stores any text in any column: nothing to refuse there")
+    body = {"name": "x" * 100, "email": "long@example.com"}
+    async with serve_shop(database_url, tmp_path) as shop:
+        response = await shop.client.post("/api/authors", json=body)
+    assert response.status_code == 422, response.text
+    # The OpenAPI document describes every 422 of a body as a ValidationErrorBody.
+    ValidationErrorBody.model_validate_json(response.content, strict=True)
+    assert response.json()["errors"] == [
+        {
+            "loc": [],
+            "msg": "The database cannot store a value of this request",
+            "type": "value_not_storable",
+        }
+    ]
 
 
 async def test_an_integer_beyond_the_column_range_is_not_a_500(

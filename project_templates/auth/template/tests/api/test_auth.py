@@ -22,6 +22,27 @@ async def test_token_identifies_the_user(client: PyJoltTestClient) -> None:
     assert response.json()["email"] == CREDENTIALS["email"]
 
 
+async def test_emails_are_matched_without_case(client: PyJoltTestClient) -> None:
+    shouted = {**CREDENTIALS, "email": CREDENTIALS["email"].upper()}
+    registered = await client.post(f"{URL}/register", json=shouted)
+    assert registered.json()["email"] == CREDENTIALS["email"]
+    response = await client.post(f"{URL}/login", json=CREDENTIALS)
+    assert response.status_code == 200, response.text
+
+
+async def test_an_email_of_the_longest_length_fits_in_lower_case(
+    client: PyJoltTestClient,
+) -> None:
+    # "İ".lower() is two characters; the stored email must not outgrow its column.
+    email = "İ" * 250 + "@x.io"
+    credentials = {**CREDENTIALS, "email": email}
+    response = await client.post(f"{URL}/register", json=credentials)
+    assert response.status_code == 201, response.text
+    assert len(response.json()["email"]) == len(email)
+    response = await client.post(f"{URL}/login", json=credentials)
+    assert response.status_code == 200, response.text
+
+
 async def test_me_without_token_answers_401(client: PyJoltTestClient) -> None:
     response = await client.get(f"{URL}/me")
     assert response.status_code == 401
