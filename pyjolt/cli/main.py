@@ -261,6 +261,40 @@ def run(
     run_production(settings, app_spec)
 
 
+@app.command(
+    "worker",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt worker\n\n"
+        "  pyjolt worker --workers 4 --max-async-jobs 50\n\n"
+        "Needs TASK_MANAGER_BROKER_URL (redis:// or amqp://) and pyjolt[queue]. "
+        "SIGTERM stops gracefully; a worker that dies is restarted."
+    ),
+)
+def worker(
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: CPU count)."),
+    ] = None,
+    max_async_jobs: Annotated[
+        int, typer.Option("--max-async-jobs", min=1, help="Jobs one process runs at once.")
+    ] = 100,
+    shutdown_timeout: Annotated[
+        float,
+        typer.Option("--shutdown-timeout", help="Seconds running jobs get to finish on stop."),
+    ] = 30.0,
+    task_manager: Annotated[
+        str | None,
+        typer.Option("--task-manager", help="Which TaskManager (its extension name)."),
+    ] = None,
+    app_spec: AppOption = None,
+) -> None:
+    """Run background jobs from the queue, with the app's extensions started."""
+    from .serve import run_job_workers
+
+    run_job_workers(app_spec, workers, max_async_jobs, shutdown_timeout, task_manager)
+
+
 # --- introspection --------------------------------------------------------------------
 
 

@@ -79,3 +79,42 @@ def run_production(settings: ServerSettings, app_spec: str | None) -> None:
         f"header timeout {settings.header_timeout:g} s (SIGTERM stops, SIGHUP restarts workers)"
     )
     serve(settings)
+
+
+def run_job_workers(
+    app_spec: str | None,
+    workers: int | None,
+    max_async_jobs: int,
+    shutdown_timeout: float,
+    task_manager: str | None,
+) -> None:
+    from ..serving.settings import default_workers
+    from ..task_manager.worker import (
+        WorkerSettings,
+        WorkerSetupError,
+        find_task_manager,
+        run_workers,
+    )
+    from .errors import CliError
+    from .project import load_application
+
+    project = _prepare(app_spec, 8000)
+    try:
+        # Fails here, once, rather than in every worker process.
+        manager = find_task_manager(load_application(project), task_manager)
+    except WorkerSetupError as exc:
+        raise CliError(str(exc)) from None
+    settings = WorkerSettings(
+        app_spec=project.app_spec,
+        workers=workers or default_workers(),
+        max_async_jobs=max_async_jobs,
+        shutdown_timeout=shutdown_timeout,
+        task_manager=task_manager,
+    )
+    console.info(
+        f"[bold]pyjolt worker[/bold]: {settings.workers} process(es) running "
+        f"{', '.join(manager.job_names) or 'no jobs'} from {project.app_spec}"
+    )
+    code = run_workers(settings)
+    if code:
+        raise SystemExit(code)
