@@ -141,7 +141,7 @@ class BoundJob:
         run.__qualname__ = self.name
         run.__module__ = self.job.func.__module__
         run.__doc__ = self.job.func.__doc__
-        run.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+        run.__signature__ = inspect.signature(method)  # type: ignore[union-attr]
         run.__annotations__ = {key: value for key, value in hints.items() if key != "self"}
         return run
 
