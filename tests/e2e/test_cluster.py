@@ -166,6 +166,8 @@ def make_cluster(tmp_path: Path, **config: str) -> Cluster:
 def clean_up(cluster: Cluster) -> None:
     cluster.stop()
     cluster.query("DROP TABLE IF EXISTS {results}, {starts}, {fires}")
+    if cluster.env.get("TASK_MANAGER_CLAIM_STORE") == "database":
+        cluster.query("DROP TABLE IF EXISTS pyjolt_task_claims, pyjolt_failed_jobs")
     prefix = cluster.env["TASK_MANAGER_KEY_PREFIX"]
     queue = cluster.env["TASK_MANAGER_QUEUE_NAME"]
     redis_url = os.environ.get(REDIS_ENV)
