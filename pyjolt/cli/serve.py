@@ -99,11 +99,15 @@ def run_job_workers(
     from .project import load_application
 
     project = _prepare(app_spec, 8000)
+    application = load_application(project)
     try:
         # Fails here, once, rather than in every worker process.
-        manager = find_task_manager(load_application(project), task_manager)
+        manager = find_task_manager(application, task_manager)
     except WorkerSetupError as exc:
         raise CliError(str(exc)) from None
+    from ..serving.preflight import log_worker_warnings
+
+    log_worker_warnings(application, workers or default_workers())
     settings = WorkerSettings(
         app_spec=project.app_spec,
         workers=workers or default_workers(),
