@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..extension import BaseExtension
 from ..importing import import_optional, load_import_string
+from ..serving.settings import configured_workers
 from .background import BackgroundTasks
 from .claims import ClaimStore, DatabaseClaimStore, LocalClaimStore, RedisClaimStore
 from .fires import FirePolicy, make_claiming_executor
@@ -68,6 +69,7 @@ class TaskManager(BaseExtension):
         self._broker: Any = None
         self._tasks: dict[str, Any] = {}
         self._broker_started = False
+        self._warned_in_process = False
 
     # --- extension ---------------------------------------------------------------------
     def init_app(self, app: PyJolt) -> None:
@@ -364,6 +366,16 @@ class TaskManager(BaseExtension):
         if isinstance(func, BoundJob):
             func.job.validate(args, kwargs)
             func = func.function
+        if not self._warned_in_process and configured_workers() > 1:
+            self._warned_in_process = True
+            logger.warning(
+                "%s.run_background_task runs %s inside this server worker (one of %d): it "
+                "is lost if the worker stops; declare a @background_job and set "
+                "TASK_MANAGER_BROKER_URL to queue it",
+                type(self).__name__,
+                getattr(func, "__qualname__", repr(func)),
+                configured_workers(),
+            )
         return self._background.start(func, *args, **kwargs)
 
     @property

@@ -132,3 +132,9 @@ def test_impossible_port_is_bad_usage(
 ) -> None:
     assert cli("dev", "--port", port).code == EXIT_USAGE
     assert served == []
+
+
+def test_worker_without_a_task_manager_is_an_error(cli: CliRunner, project: Path) -> None:
+    result = cli("worker", "--workers", "1")
+    assert result.code == 1
+    assert "no TaskManager" in result.err

@@ -206,6 +206,16 @@ def wait_for(predicate: object, timeout: float, message: str, cluster: Cluster) 
 # --- background jobs ----------------------------------------------------------------------
 
 
+def test_worker_without_a_broker_says_what_to_set(tmp_path: Path) -> None:
+    project = copy_project("cluster", tmp_path)
+    env = {**server_environment(), "DATABASE_URI": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"}
+    done = subprocess.run(
+        [str(BIN / "pyjolt"), "worker"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "TASK_MANAGER_BROKER_URL" in done.stderr
+
+
 @pytest.fixture(params=["redis", "rabbitmq"], scope="module")
 def job_cluster(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

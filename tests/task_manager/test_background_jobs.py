@@ -166,3 +166,15 @@ async def test_with_a_redis_broker_a_job_is_queued_not_run(make_app: Any) -> Non
         cleanup = redis_asyncio.Redis.from_url(url)
         await cleanup.delete(queue)
         await cleanup.aclose()
+
+
+async def test_in_process_tasks_under_several_workers_are_warned_about_once(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("PYJOLT_WORKERS", "2")
+    app = make_app(EXTENSIONS=[f"{HERE}:jobs"])
+    async with PyJoltTestClient(app):
+        for _ in range(2):
+            await jobs.run_background_task(jobs.build_report, "x")
+    warnings = [r for r in caplog.records if "inside this server worker" in r.getMessage()]
+    assert len(warnings) == 1
