@@ -299,6 +299,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     (HERE / "post.lua").write_text(POST_SCRIPT)
+    args.load_before = os.getloadavg()
     chosen = [name for name in APPS if name in args.apps.split(",")]
     samples = {(app, endpoint): Sample() for app in chosen for endpoint in ENDPOINTS}
     rss: dict[str, list[float]] = {app: [] for app in chosen}
@@ -335,6 +336,7 @@ def main() -> None:
     }
     (HERE / "raw-results.json").write_text(json.dumps(raw, indent=1))
     timings = cli_timings(args.cli_runs) if args.cli_runs else {}
+    args.load_after = os.getloadavg()
     report = render_report(chosen, samples, rss, timings, args)
     report += render_pairs(
         f"## {WORKERS} worker processes: `pyjolt run --workers {WORKERS}` vs "
@@ -479,6 +481,9 @@ def render_report(chosen, samples, rss, timings, args) -> str:
         f"- load: wrk, 1 thread, {args.connections} connections, {args.seconds} s per endpoint, "
         f"{args.rounds} interleaved rounds (medians)",
         "- servers: uvicorn, 1 worker, uvloop, httptools, no access log, 127.0.0.1",
+        "- load average (1 min) at start and end: "
+        f"{args.load_before[0]:.1f} / {args.load_after[0]:.1f} on {os.cpu_count()} cores "
+        "(other processes on the machine share the cores: compare ratios, not req/s)",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
         "",
         "| app | endpoint | req/s | p99 ms | vs raw ASGI | vs FastAPI | vs Starlette |",
