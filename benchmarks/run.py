@@ -3,7 +3,12 @@
 Each app runs under the same uvicorn flags (1 worker, uvloop, httptools, no access log)
 on 127.0.0.1; wrk drives it for a fixed time and connection count; apps are interleaved
 over several rounds and medians reported. Every app's answers are checked before timing.
-Run it with ``make bench`` (or ``python benchmarks/run.py --help``).
+
+Two more tables use 2 worker processes: ``pyjolt run --workers 2`` (granian) against
+Starlette and FastAPI under ``uvicorn --workers 2``, and a database pair (list and
+get-by-id of a generated resource on PostgreSQL through SqlDatabase) against FastAPI
+with the same SQLAlchemy model. Run it with ``make bench`` (or ``python
+benchmarks/run.py --help``).
 """
 
 from __future__ import annotations
@@ -48,6 +53,23 @@ ENDPOINTS = {
     "path-param": ("/users/42", None),
     "validated POST": ("/users", "post.lua"),
 }
+#: name -> (server, target): PyJolt as ``pyjolt run`` serves it, peers under uvicorn.
+MULTI_WORKER_APPS = {
+    "PyJolt": ("pyjolt run", "apps.pyjolt_app:app"),
+    "Starlette": ("uvicorn", "apps.starlette_app:app"),
+    "FastAPI": ("uvicorn", "apps.fastapi_app:app"),
+}
+DB_APPS = {
+    "PyJolt": ("pyjolt run", "apps.pyjolt_db_app:app"),
+    "FastAPI": ("uvicorn", "apps.fastapi_db_app:app"),
+}
+DB_ENDPOINTS = {
+    "list (page 2 of 20)": ("/api/v1/products/?page=2&per_page=20", None),
+    "get by id": ("/api/v1/products/42", None),
+}
+DB_ROWS = 1000
+DB_TABLE = "bench_products"
+WORKERS = 2
 
 
 @dataclass
@@ -62,8 +84,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(target: str, port: int) -> subprocess.Popen[bytes]:
-    command = [
+def server_command(server: str, target: str, port: int, workers: int) -> list[str]:
+    if server == "pyjolt run":
+        return [
+            str(Path(sys.executable).parent / "pyjolt"),
+            "run",
+            "--app",
+            target,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+        ]
+    return [
         sys.executable,
         "-m",
         "uvicorn",
@@ -73,7 +107,7 @@ def start_server(target: str, port: int) -> subprocess.Popen[bytes]:
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--loop",
         "uvloop",
         "--http",
@@ -82,29 +116,47 @@ def start_server(target: str, port: int) -> subprocess.Popen[bytes]:
         "--log-level",
         "warning",
     ]
-    process = subprocess.Popen(command, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 20
+
+
+def start_server(
+    target: str,
+    port: int,
+    server: str = "uvicorn",
+    workers: int = 1,
+    ready_path: str = "/hello",
+) -> subprocess.Popen[bytes]:
+    command = server_command(server, target, port, workers)
+    process = subprocess.Popen(
+        command,
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
                 f"{target} exited: {process.stderr.read().decode() if process.stderr else ''}"
             )
         try:
-            httpx.get(f"http://127.0.0.1:{port}/hello", timeout=1)
+            httpx.get(f"http://127.0.0.1:{port}{ready_path}", timeout=1)
+            # Every worker must be up before timing: ask a few more times.
+            time.sleep(1.0 if workers > 1 else 0)
             return process
         except httpx.HTTPError:
             time.sleep(0.1)
     stop_server(process)
-    raise RuntimeError(f"{target} did not start within 20 s")
+    raise RuntimeError(f"{target} did not start within 30 s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
@@ -135,8 +187,10 @@ def rss_after_requests(pid: int, base: str, count: int) -> float:
     return int(match.group(1)) / 1024 if match else float("nan")
 
 
-def run_wrk(url: str, script: str | None, seconds: int, connections: int) -> tuple[float, float]:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+def run_wrk(
+    url: str, script: str | None, seconds: int, connections: int, threads: int = 1
+) -> tuple[float, float]:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if script:
         command[1:1] = ["-s", str(HERE / script)]
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
@@ -200,6 +254,7 @@ def versions() -> dict[str, str]:
         "fastapi",
         "litestar",
         "uvicorn",
+        "granian",
         "pydantic",
         "uvloop",
         "httptools",
@@ -232,10 +287,19 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=10)
     parser.add_argument("--apps", default=",".join(APPS), help="comma-separated subset")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "PYJOLT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+        ),
+        help="PostgreSQL for the database pair (empty: skip it)",
+    )
+    parser.add_argument("--no-multi", action="store_true", help="skip the 2-worker tables")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
     (HERE / "post.lua").write_text(POST_SCRIPT)
+    args.load_before = os.getloadavg()
     chosen = [name for name in APPS if name in args.apps.split(",")]
     samples = {(app, endpoint): Sample() for app in chosen for endpoint in ENDPOINTS}
     rss: dict[str, list[float]] = {app: [] for app in chosen}
@@ -259,12 +323,152 @@ def main() -> None:
                     )
             finally:
                 stop_server(server)
-    raw = {"samples": {f"{a}|{e}": vars(v) for (a, e), v in samples.items()}, "rss": rss}
+    multi = {} if args.no_multi else run_pairs(MULTI_WORKER_APPS, ENDPOINTS, args, "/hello")
+    database = {}
+    if args.database_url and not args.no_multi:
+        with ProductsTable(args.database_url):
+            database = run_pairs(DB_APPS, DB_ENDPOINTS, args, "/api/v1/products/1", check_db)
+    raw = {
+        "samples": {f"{a}|{e}": vars(v) for (a, e), v in samples.items()},
+        "rss": rss,
+        "multi": {f"{a}|{e}": vars(v) for (a, e), v in multi.items()},
+        "database": {f"{a}|{e}": vars(v) for (a, e), v in database.items()},
+    }
     (HERE / "raw-results.json").write_text(json.dumps(raw, indent=1))
     timings = cli_timings(args.cli_runs) if args.cli_runs else {}
+    args.load_after = os.getloadavg()
     report = render_report(chosen, samples, rss, timings, args)
+    report += render_pairs(
+        f"## {WORKERS} worker processes: `pyjolt run --workers {WORKERS}` vs "
+        f"`uvicorn --workers {WORKERS}`",
+        MULTI_WORKER_APPS,
+        ENDPOINTS,
+        multi,
+        ("Starlette", "FastAPI"),
+    )
+    report += render_pairs(
+        f"## Database: a generated resource on PostgreSQL, {WORKERS} workers each ({DB_ROWS} rows)",
+        DB_APPS,
+        DB_ENDPOINTS,
+        database,
+        ("FastAPI",),
+    )
     Path(args.output).write_text(report)
     print(report)
+
+
+def run_pairs(
+    apps: dict[str, tuple[str, str]],
+    endpoints: dict[str, tuple[str, str | None]],
+    args: argparse.Namespace,
+    ready_path: str,
+    check: Callable[[str, str], None] | None = None,
+) -> dict[tuple[str, str], Sample]:
+    """Each app with WORKERS processes, interleaved over the rounds; wrk with 2 threads."""
+    samples = {(app, endpoint): Sample() for app in apps for endpoint in endpoints}
+    env_target = {"BENCH_DATABASE_URL": args.database_url, "BENCH_TABLE": DB_TABLE}
+    os.environ.update(env_target)
+    for round_number in range(1, args.rounds + 1):
+        order = list(apps) if round_number % 2 else list(reversed(apps))
+        for name in order:
+            server, target = apps[name]
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            process = start_server(target, port, server, WORKERS, ready_path)
+            try:
+                (check or check_answers)(name, base)
+                for endpoint, (url_path, script) in endpoints.items():
+                    rps, p99 = run_wrk(
+                        base + url_path, script, args.seconds, args.connections, threads=2
+                    )
+                    samples[(name, endpoint)].rps.append(rps)
+                    samples[(name, endpoint)].p99_ms.append(p99)
+                    print(
+                        f"round {round_number} {name:10} x{WORKERS} {endpoint:20} "
+                        f"{rps:10.0f} req/s  p99 {p99:.2f} ms",
+                        flush=True,
+                    )
+            finally:
+                stop_server(process)
+    return samples
+
+
+def check_db(name: str, base: str) -> None:
+    """Both database apps answer the same rows."""
+    with httpx.Client(base_url=base, timeout=5) as client:
+        one = client.get("/api/v1/products/42")
+        assert one.status_code == 200, (name, one.text)
+        assert one.json() == {"id": 42, "name": "product 42", "price": 42.5}, (name, one.text)
+        page = client.get("/api/v1/products/?page=2&per_page=20")
+        assert page.status_code == 200, (name, page.text)
+        assert [item["id"] for item in page.json()["items"]] == list(range(21, 41)), name
+        assert page.json()["total"] == DB_ROWS, (name, page.text)
+        assert client.get("/api/v1/products/999999").status_code == 404, name
+
+
+class ProductsTable:
+    """The benchmark's products table with DB_ROWS rows, dropped afterwards."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> None:
+        import asyncio
+
+        asyncio.run(self._run(create=True))
+
+    def __exit__(self, *exc: object) -> None:
+        import asyncio
+
+        asyncio.run(self._run(create=False))
+
+    async def _run(self, create: bool) -> None:
+        from sqlalchemy import insert
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        os.environ["BENCH_TABLE"] = DB_TABLE
+        from apps.db_models import Base, Product
+
+        engine = create_async_engine(self.url)
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(Base.metadata.drop_all)
+                if create:
+                    await connection.run_sync(Base.metadata.create_all)
+                    rows = [
+                        {"id": i, "name": f"product {i}", "price": i + 0.5}
+                        for i in range(1, DB_ROWS + 1)
+                    ]
+                    await connection.execute(insert(Product), rows)
+        finally:
+            await engine.dispose()
+
+
+def render_pairs(
+    title: str,
+    apps: dict[str, tuple[str, str]],
+    endpoints: dict[str, tuple[str, str | None]],
+    samples: dict[tuple[str, str], Sample],
+    peers: tuple[str, ...],
+) -> str:
+    if not samples:
+        return ""
+    median = statistics.median
+    head = "| app | server | endpoint | req/s | p99 ms | " + " | ".join(
+        f"vs {peer}" for peer in peers
+    )
+    lines = ["", title, "", head + " |", "|---|---|---|---:|---:|" + "---:|" * len(peers)]
+    for endpoint in endpoints:
+        for name, (server, _) in apps.items():
+            sample = samples[(name, endpoint)]
+            rps = median(sample.rps)
+            ratios = [f"{rps / median(samples[(peer, endpoint)].rps):.2f}x" for peer in peers]
+            lines.append(
+                f"| {name} | {server} | {endpoint} | {rps:,.0f} | {median(sample.p99_ms):.2f} | "
+                + " | ".join(ratios)
+                + " |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 def render_report(chosen, samples, rss, timings, args) -> str:
@@ -277,6 +481,9 @@ def render_report(chosen, samples, rss, timings, args) -> str:
         f"- load: wrk, 1 thread, {args.connections} connections, {args.seconds} s per endpoint, "
         f"{args.rounds} interleaved rounds (medians)",
         "- servers: uvicorn, 1 worker, uvloop, httptools, no access log, 127.0.0.1",
+        "- load average (1 min) at start and end: "
+        f"{args.load_before[0]:.1f} / {args.load_after[0]:.1f} on {os.cpu_count()} cores "
+        "(other processes on the machine share the cores: compare ratios, not req/s)",
         "- versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
         "",
         "| app | endpoint | req/s | p99 ms | vs raw ASGI | vs FastAPI | vs Starlette |",

@@ -26,15 +26,16 @@ from .controller.endpoint import (
 from .controller.metadata import META_ATTR
 from .exceptions.defaults import DEFAULT_HANDLERS, internal_error_body
 from .exceptions.handler import ExceptionHandler
-from .exceptions.http_exceptions import BaseHttpException
+from .exceptions.http_exceptions import BadRequest, BaseHttpException
 from .exceptions.registry import ExceptionRegistry, HandlerCall, HandlerEntry
+from .hosts import AllowedHosts
 from .importing import load_import_string
 from .lifecycle import lifecycle_methods, serve_lifespan
 from .media_type import HttpStatus
 from .openapi.controller import register_openapi_controller
 from .request import ClientDisconnected, Receive, Request, Scope, Send
 from .response import Response, ResponseDefaults
-from .routing import Router
+from .routing import Router, UrlBuildError
 from .static import static_controller
 
 if TYPE_CHECKING:
@@ -108,6 +109,11 @@ class PyJolt:
         #: Response models refuse wrongly typed data (on in DEBUG unless configured).
         self.strict_responses: bool = self.debug if strict is None else strict
         self.max_body_size: int = self.configs.MAX_BODY_SIZE
+        allowed = self.configs.ALLOWED_HOSTS
+        #: Compiled ALLOWED_HOSTS; None when every host is allowed.
+        self.allowed_hosts: AllowedHosts | None = (
+            AllowedHosts(allowed) if allowed is not None else None
+        )
         self.extensions: dict[str, Any] = {}
         self.controllers: list[type[Controller]] = []
         self.exception_handlers: list[type[ExceptionHandler]] = []
@@ -282,11 +288,28 @@ class PyJolt:
             for exc_type in exc_types:
                 self.exception_registry.register(exc_type, entry)
 
-    def url_for(self, endpoint: str, **values: Any) -> str:
-        """The URL path of ``"Controller.method"`` with its route parameters filled in."""
+    def url_for(
+        self, endpoint: str, *, _external: bool = False, _scheme: str = "https", **values: Any
+    ) -> str:
+        """The URL path of ``"Controller.method"`` with its route parameters filled in.
+
+        ``_external=True`` gives an absolute URL on the first plain name of ALLOWED_HOSTS
+        (outside a request there is no Host header to trust); inside a handler use
+        ``req.url_for(..., _external=True)``, which uses the request's (allowed) host.
+        """
         if not self._built:
             self.build()
-        return self.router.url_for(endpoint, **values)
+        path = self.router.url_for(endpoint, **values)
+        if not _external:
+            return path
+        host = self.allowed_hosts.canonical if self.allowed_hosts is not None else None
+        if host is None:
+            raise UrlBuildError(
+                f"url_for({endpoint!r}, _external=True) outside a request needs a host: "
+                "set ALLOWED_HOSTS (its first plain name is used), or call "
+                "req.url_for(...) in a handler"
+            )
+        return f"{_scheme}://{host}{path}"
 
     def openapi_spec(self) -> dict[str, Any]:
         """The OpenAPI 3.1 document of the registered controllers (built once per build)."""
@@ -331,6 +354,8 @@ class PyJolt:
         req = Request(scope, receive, self)
         method = scope["method"]
         try:
+            if self.allowed_hosts is not None and not self.allowed_hosts.allows_scope(scope):
+                raise BadRequest("Invalid Host header: not in ALLOWED_HOSTS")
             endpoint, req.route_parameters = self.router.match(
                 scope["path"], method, scope.get("query_string", b"")
             )

@@ -144,6 +144,13 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
             "unset: the copy shipped with PyJolt"
         ),
     )
+    ALLOWED_HOSTS: list[str] | None = Field(
+        default=None,
+        description=(
+            "Host names the site answers to ('example.com', '.example.com' with "
+            "subdomains, '*'); other Host headers get 400. Unset: every host"
+        ),
+    )
     MAX_BODY_SIZE: int = Field(default=TEN_MIB, gt=0, description="Largest accepted body, bytes")
     STRICT_RESPONSES: bool | None = Field(
         default=None,

@@ -155,18 +155,34 @@ class Request:
 
     @property
     def host(self) -> str:
+        """The Host header (checked against ALLOWED_HOSTS before the request got here).
+
+        Without the header: the first name of ALLOWED_HOSTS when set, else the server's
+        address.
+        """
         host = self.headers.get("host")
         if host:
             return host
+        allowed = self.app.allowed_hosts
+        if allowed is not None and allowed.canonical is not None:
+            return allowed.canonical
         server = self.scope.get("server")
         return f"{server[0]}:{server[1]}" if server else "localhost"
 
     @property
     def url(self) -> str:
-        """The full URL the client asked for."""
+        """The full URL the client asked for (its host is always an allowed one)."""
         root = self.scope.get("root_path", "")
         query = f"?{self.query_string}" if self.query_string else ""
         return f"{self.scheme}://{self.host}{root}{self.path}{query}"
+
+    def url_for(self, endpoint: str, *, _external: bool = False, **values: Any) -> str:
+        """``app.url_for`` for this request; ``_external=True`` uses its scheme and host."""
+        path = self.app.url_for(endpoint, **values)
+        if not _external:
+            return path
+        root = self.scope.get("root_path", "")
+        return f"{self.scheme}://{self.host}{root}{path}"
 
     # --- headers, query, cookies ---------------------------------------------------
     @property

@@ -102,6 +102,16 @@ class Cache(BaseExtension):
             max_memory=int(self.get_conf("CACHE_MAX_MEMORY", DEFAULT_MAX_MEMORY)),
         )
 
+    def worker_warnings(self, workers: int) -> list[str]:
+        """What is wrong with this cache when the app runs in ``workers`` processes."""
+        if workers > 1 and isinstance(self._backend, MemoryCacheBackend):
+            return [
+                f"{self.variable_prefix}CACHE_REDIS_URL is not set: each worker process has "
+                f"its own cache ({workers} workers), so entries and invalidations are not "
+                "shared; use Redis when running more than one worker"
+            ]
+        return []
+
     @property
     def backend(self) -> CacheBackend:
         """The storage in use (MemoryCacheBackend or RedisCacheBackend)."""

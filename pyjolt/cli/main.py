@@ -151,18 +151,120 @@ def dev(
 
 @app.command(
     "run",
-    epilog="Examples:\n\n  pyjolt run --host 0.0.0.0 --port 8000 --workers 4",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt run --host 0.0.0.0 --port 8000\n\n"
+        "  pyjolt run --workers 4 --header-timeout 5 --forwarded-allow-ips 10.0.0.2\n\n"
+        "SIGTERM or Ctrl+C stops gracefully; SIGHUP restarts the workers one by one."
+    ),
 )
 def run(
     host: Annotated[str, typer.Option("--host", help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: CPU count)."),
+    ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            help="Seconds a client has to send a whole request head; also the keep-alive "
+            "idle timeout.",
+        ),
+    ] = 10.0,
+    max_header_size: Annotated[
+        int, typer.Option("--max-header-size", help="Largest request head, bytes.")
+    ] = 64 * 1024,
+    keep_alive: Annotated[
+        bool, typer.Option("--keep-alive/--no-keep-alive", help="HTTP/1.1 keep-alive.")
+    ] = True,
+    graceful_timeout: Annotated[
+        float,
+        typer.Option(
+            "--graceful-timeout", help="Seconds a stopping worker may take before it is killed."
+        ),
+    ] = 30.0,
+    backpressure: Annotated[
+        int | None,
+        typer.Option("--backpressure", help="Most requests handled at once per worker."),
+    ] = None,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Read X-Forwarded-For/-Proto from trusted proxies.",
+        ),
+    ] = True,
+    forwarded_allow_ips: Annotated[
+        str,
+        typer.Option(
+            "--forwarded-allow-ips",
+            help="Comma-separated proxy addresses (or networks) to trust; '*' trusts all.",
+        ),
+    ] = "127.0.0.1",
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = False,
     app_spec: AppOption = None,
 ) -> None:
-    """Serve for production: no reload, DEBUG as configured."""
+    """Serve for production on granian: N workers, timeouts and limits, DEBUG as configured."""
+    from ..serving.settings import ServerSettings, default_workers
+    from .errors import UsageError
     from .serve import run_production
 
-    run_production(host, port, workers, app_spec)
+    try:
+        settings = ServerSettings(
+            app_spec=app_spec or "",
+            host=host,
+            port=port,
+            workers=workers or default_workers(),
+            header_timeout=header_timeout,
+            max_header_size=max_header_size,
+            keep_alive=keep_alive,
+            graceful_timeout=graceful_timeout,
+            backpressure=backpressure,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+            access_log=access_log,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    run_production(settings, app_spec)
+
+
+@app.command(
+    "worker",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt worker\n\n"
+        "  pyjolt worker --workers 4 --max-async-jobs 50\n\n"
+        "Needs TASK_MANAGER_BROKER_URL (redis:// or amqp://) and pyjolt[queue]. "
+        "SIGTERM stops gracefully; a worker that dies is restarted."
+    ),
+)
+def worker(
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (default: CPU count)."),
+    ] = None,
+    max_async_jobs: Annotated[
+        int, typer.Option("--max-async-jobs", min=1, help="Jobs one process runs at once.")
+    ] = 100,
+    shutdown_timeout: Annotated[
+        float,
+        typer.Option("--shutdown-timeout", help="Seconds running jobs get to finish on stop."),
+    ] = 30.0,
+    task_manager: Annotated[
+        str | None,
+        typer.Option("--task-manager", help="Which TaskManager (its extension name)."),
+    ] = None,
+    app_spec: AppOption = None,
+) -> None:
+    """Run background jobs from the queue, with the app's extensions started."""
+    from .serve import run_job_workers
+
+    run_job_workers(app_spec, workers, max_async_jobs, shutdown_timeout, task_manager)
 
 
 # --- introspection --------------------------------------------------------------------

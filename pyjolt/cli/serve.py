@@ -1,24 +1,34 @@
-"""``pyjolt dev`` and ``pyjolt run``: uvicorn serving the project's app class.
+"""``pyjolt dev`` (uvicorn, reloading) and ``pyjolt run`` (granian, N workers).
 
 ``dev`` reloads on changes (uvicorn's watchfiles reloader): a syntax error in user code
 stops the worker, the reloader keeps watching, and the next save restarts it. DEBUG is
 forced on through the environment (config values come from it), and ``.env`` is loaded
 first in both commands without overriding variables already set.
+
+``run`` builds the app once in the main process first, so a broken app fails before any
+worker starts and parts that are wrong with several workers are warned about once; see
+pyjolt.serving for the server itself.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from . import console
 from .errors import UsageError
 from .project import Project, find_project, load_dotenv_file
 
+if TYPE_CHECKING:
+    from ..serving.settings import ServerSettings
+
 RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.j2", ".env"]
 
 
 def _prepare(app_spec: str | None, port: int) -> Project:
+    """Find the project, load .env, and make its package importable by server workers."""
     if not 0 < port < 65536:
         raise UsageError(f"--port {port} is not a TCP port (1-65535)")
     project = find_project(app_spec)
@@ -55,20 +65,60 @@ def run_dev(host: str, port: int, app_spec: str | None) -> None:
     )
 
 
-def run_production(host: str, port: int, workers: int, app_spec: str | None) -> None:
-    project = _prepare(app_spec, port)
-    import uvicorn
+def run_production(settings: ServerSettings, app_spec: str | None) -> None:
+    project = _prepare(app_spec, settings.port)
+    settings = replace(settings, app_spec=project.app_spec)
+    from ..serving.granian_server import serve
+    from ..serving.preflight import log_worker_warnings
+    from .project import load_application
 
+    log_worker_warnings(load_application(project), settings.workers)
     console.info(
-        f"[bold]pyjolt run[/bold]: serving {project.app_spec} on http://{host}:{port} "
-        f"with {workers} worker(s)"
+        f"[bold]pyjolt run[/bold]: serving {project.app_spec} on "
+        f"http://{settings.host}:{settings.port} with {settings.workers} worker(s); "
+        f"header timeout {settings.header_timeout:g} s (SIGTERM stops, SIGHUP restarts workers)"
     )
-    uvicorn.run(
-        project.app_spec,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        lifespan="on",
-        proxy_headers=True,
+    serve(settings)
+
+
+def run_job_workers(
+    app_spec: str | None,
+    workers: int | None,
+    max_async_jobs: int,
+    shutdown_timeout: float,
+    task_manager: str | None,
+) -> None:
+    from ..serving.settings import default_workers
+    from ..task_manager.worker import (
+        WorkerSettings,
+        WorkerSetupError,
+        find_task_manager,
+        run_workers,
     )
+    from .errors import CliError
+    from .project import load_application
+
+    project = _prepare(app_spec, 8000)
+    application = load_application(project)
+    try:
+        # Fails here, once, rather than in every worker process.
+        manager = find_task_manager(application, task_manager)
+    except WorkerSetupError as exc:
+        raise CliError(str(exc)) from None
+    from ..serving.preflight import log_worker_warnings
+
+    log_worker_warnings(application, workers or default_workers())
+    settings = WorkerSettings(
+        app_spec=project.app_spec,
+        workers=workers or default_workers(),
+        max_async_jobs=max_async_jobs,
+        shutdown_timeout=shutdown_timeout,
+        task_manager=task_manager,
+    )
+    console.info(
+        f"[bold]pyjolt worker[/bold]: {settings.workers} process(es) running "
+        f"{', '.join(manager.job_names) or 'no jobs'} from {project.app_spec}"
+    )
+    code = run_workers(settings)
+    if code:
+        raise SystemExit(code)

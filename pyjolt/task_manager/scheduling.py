@@ -10,6 +10,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 SCHEDULE_ATTR = "__pyjolt_scheduled_jobs__"
 TRIGGERS = frozenset({"interval", "cron", "date"})
+#: Seconds a ``without_overlapping`` lock outlives a process that died holding it.
+DEFAULT_LOCK_TTL = 300.0
 
 
 @dataclass(frozen=True)
@@ -18,15 +20,30 @@ class ScheduledJob:
 
     trigger: Any
     options: dict[str, Any] = field(default_factory=dict)
+    without_overlapping: bool = False
+    lock_ttl: float = DEFAULT_LOCK_TTL
 
 
-def schedule_job(trigger: str | Any, **options: Any) -> Callable[[F], F]:
+def schedule_job(
+    trigger: str | Any,
+    *,
+    without_overlapping: bool = False,
+    lock_ttl: float = DEFAULT_LOCK_TTL,
+    **options: Any,
+) -> Callable[[F], F]:
     """Run the decorated TaskManager method on an APScheduler trigger.
 
     ``trigger`` is ``"interval"``, ``"cron"``, ``"date"`` or an APScheduler trigger
     object; ``options`` are the trigger's fields (``minutes=1``) and ``add_job`` options
     (``id=``, ``max_instances=``...). The job is added when the app starts.
+
+    Each fire runs in one process of the cluster (it is claimed first). With
+    ``without_overlapping=True`` a fire is skipped while the job's previous run, in any
+    process, still holds its lock; a lock held by a process that died frees itself after
+    ``lock_ttl`` seconds.
     """
+    if lock_ttl <= 0:
+        raise ValueError(f"schedule_job(lock_ttl={lock_ttl}): must be a positive number")
     if isinstance(trigger, str) and trigger not in TRIGGERS:
         raise ValueError(
             f"schedule_job({trigger!r}): the trigger must be one of {sorted(TRIGGERS)} "
@@ -34,7 +51,10 @@ def schedule_job(trigger: str | Any, **options: Any) -> Callable[[F], F]:
         )
 
     def decorate(func: F) -> F:
-        jobs = (*getattr(func, SCHEDULE_ATTR, ()), ScheduledJob(trigger, dict(options)))
+        jobs = (
+            *getattr(func, SCHEDULE_ATTR, ()),
+            ScheduledJob(trigger, dict(options), without_overlapping, float(lock_ttl)),
+        )
         setattr(func, SCHEDULE_ATTR, jobs)
         return func
 

@@ -1,5 +1,5 @@
-"""``pyjolt dev`` / ``pyjolt run`` hand uvicorn the right settings (uvicorn replaced here;
-tests/e2e runs the real server)."""
+"""``pyjolt dev`` / ``pyjolt run`` hand uvicorn and granian the right settings (the servers
+are replaced here; tests/e2e runs the real ones)."""
 
 import os
 import sys
@@ -11,6 +11,8 @@ import pytest
 import uvicorn
 
 from pyjolt.cli.errors import EXIT_USAGE
+from pyjolt.serving import granian_server
+from pyjolt.serving.settings import ServerSettings, default_workers
 
 from .conftest import CliRunner
 
@@ -24,7 +26,12 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[str
     """
     calls: list[tuple[str, dict[str, Any]]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
-    for name in ("DEBUG", "PYTHONPATH", "FROM_DOTENV"):
+    monkeypatch.setattr(
+        granian_server,
+        "serve",
+        lambda settings: calls.append((settings.app_spec, {"settings": settings})),
+    )
+    for name in ("DEBUG", "PYTHONPATH", "FROM_DOTENV", *ServerSettings("x").worker_environment()):
         monkeypatch.delenv(name, raising=False)
     environ, cwd, path = dict(os.environ), os.getcwd(), list(sys.path)
     yield calls
@@ -57,14 +64,54 @@ def test_dev_reloads_with_debug_on_and_dotenv_loaded(
     assert os.environ["PYTHONPATH"].split(os.pathsep)[0] == str(project.resolve())
 
 
-def test_run_serves_workers_without_reload(
+def test_run_serves_workers_with_timeouts_and_limits(
     cli: CliRunner, project: Path, served: list[tuple[str, dict[str, Any]]]
 ) -> None:
-    assert cli("run", "--workers", "3").code == 0
-    _, options = served[0]
-    assert options["workers"] == 3
-    assert "reload" not in options
+    result = cli(
+        "run", "--workers", "3", "--header-timeout", "4", "--max-header-size", "16384",
+        "--no-keep-alive", "--forwarded-allow-ips", "10.0.0.1,10.0.0.2",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    app, options = served[0]
+    settings: ServerSettings = options["settings"]
+    assert app == "app:Application"
+    assert settings.workers == 3
+    assert settings.trusted_proxies == ["10.0.0.1", "10.0.0.2"]
     assert "DEBUG" not in os.environ
+    granian = granian_server.granian_options(settings)
+    http1 = granian["http1_settings"]
+    assert http1.header_read_timeout == 4000  # type: ignore[attr-defined]
+    assert http1.max_buffer_size == 16384  # type: ignore[attr-defined]
+    assert http1.keep_alive is False  # type: ignore[attr-defined]
+    assert granian["workers"] == 3
+    assert granian["factory"] is True
+    assert granian["respawn_failed_workers"] is True
+
+
+def test_run_defaults_to_one_worker_per_cpu(
+    cli: CliRunner, project: Path, served: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert cli("run").code == 0
+    settings: ServerSettings = served[0][1]["settings"]
+    assert settings.workers == default_workers()
+    assert settings.header_timeout <= 10
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--header-timeout", "0"],
+        ["--header-timeout", "61"],
+        ["--max-header-size", "100"],
+        ["--graceful-timeout", "0"],
+        ["--backpressure", "0"],
+    ],
+)
+def test_impossible_server_settings_are_bad_usage(
+    cli: CliRunner, project: Path, served: list[tuple[str, dict[str, Any]]], option: list[str]
+) -> None:
+    assert cli("run", *option).code == EXIT_USAGE
+    assert served == []
 
 
 def test_dotenv_does_not_override_the_environment(
@@ -85,3 +132,9 @@ def test_impossible_port_is_bad_usage(
 ) -> None:
     assert cli("dev", "--port", port).code == EXIT_USAGE
     assert served == []
+
+
+def test_worker_without_a_task_manager_is_an_error(cli: CliRunner, project: Path) -> None:
+    result = cli("worker", "--workers", "1")
+    assert result.code == 1
+    assert "no TaskManager" in result.err

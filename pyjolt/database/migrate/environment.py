@@ -18,6 +18,7 @@ from sqlalchemy import MetaData, create_engine, pool
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from ...task_manager.claims import OWN_TABLES
 from ..connection import connection_failure, settle_after_failed_connect
 from ..errors import MigrationError
 from ..types import UtcDateTime
@@ -70,6 +71,15 @@ def render_portable_types(type_: str, obj: Any, autogen_context: Any) -> str | b
     return False
 
 
+def exclude_pyjolt_tables(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave out the tables the TaskManager creates for itself (claims, failed jobs).
+
+    They are created at startup when missing, not by the app's migrations; without this
+    autogenerate would offer to drop them and ``db check`` would report a difference.
+    """
+    return not (type_ == "table" and name in OWN_TABLES)
+
+
 def run_migrations(context: Any, **configure_options: Any) -> None:
     """Run the migration environment; ``configure_options`` go to ``context.configure``.
 
@@ -87,6 +97,7 @@ def run_migrations(context: Any, **configure_options: Any) -> None:
     options: dict[str, Any] = {
         "target_metadata": settings.target_metadata or MetaData(),
         "render_item": render_portable_types,
+        "include_name": exclude_pyjolt_tables,
     }
     if settings.skip_empty_revisions:
         options["process_revision_directives"] = skip_empty_revision
