@@ -30,7 +30,7 @@ typecheck: install
 	$(BIN)/mypy pyjolt
 
 pytest: install
-	$(BIN)/pytest --cov --cov-report=term-missing
+	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term-missing
 
 test: lint typecheck pytest
 

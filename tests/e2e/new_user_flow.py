@@ -3,7 +3,8 @@
 new-project, then every generate kind in turn; after each step the project must pass
 everything a careful user runs: ``pyjolt db upgrade`` and ``pyjolt db check``, its own
 ``pytest`` (which includes the schemathesis contract test), ``ruff check``, ``ruff format
---check`` and ``mypy --strict``. Once on SQLite and once on PostgreSQL.
+--check`` and ``mypy --strict``. The SQLite and PostgreSQL flows are two test modules
+(``test_new_user_flow_*.py``) so pytest-xdist runs them side by side.
 """
 
 from __future__ import annotations
@@ -52,8 +53,7 @@ STEPS: list[tuple[str, list[str]]] = [
 ]
 
 
-@pytest.fixture(scope="session")
-def user_venv(tmp_path_factory: pytest.TempPathFactory) -> UserVenv:
+def shared_user_venv(tmp_path_factory: pytest.TempPathFactory) -> UserVenv:
     """One venv for the whole run, shared by pytest-xdist workers through a lock."""
     shared = tmp_path_factory.getbasetemp().parent / "user-venv"
     shared.mkdir(parents=True, exist_ok=True)
@@ -89,12 +89,10 @@ async def _postgres(admin_url: str, statement: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def user_project(
-    request: pytest.FixtureRequest, user_venv: UserVenv, tmp_path_factory: pytest.TempPathFactory
+def new_user_project(
+    backend: str, user_venv: UserVenv, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[UserProject]:
     """``pyjolt new-project shop`` and ``pip install -e '.[dev]'``, as the README says."""
-    backend = str(request.param)
     parent = tmp_path_factory.mktemp(f"user-{backend}")
     args = ["pyjolt", "new-project", "shop", "--defaults"]
     database = f"pyjolt_flow_{uuid.uuid4().hex[:8]}"
@@ -118,10 +116,8 @@ def user_project(
                 asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.mark.parametrize(("step", "command"), STEPS, ids=[name for name, _ in STEPS])
-def test_every_step_leaves_a_project_that_passes_its_checks(
-    user_project: UserProject, step: str, command: list[str]
-) -> None:
+def check_step(user_project: UserProject, step: str, command: list[str]) -> None:
+    """Run ``command`` (a generate), then every check a careful user runs."""
     if command:
         ok(user_project.run("pyjolt", *command), step)
     ok(user_project.run("pyjolt", "db", "upgrade"), f"{step}: db upgrade")
