@@ -1,4 +1,4 @@
-"""Locating the copier templates and rendering one into a temporary folder.
+"""Locating the copier templates, rendering them (copier for new projects), collecting files.
 
 The templates are ``project_templates/<kind>/`` in the source tree; the wheel carries
 them as ``pyjolt/project_templates/``. Rendering always goes to a fresh temporary folder;
@@ -127,16 +127,27 @@ def render_to_memory(
     first_party: str = "app",
     exclude: list[str] | None = None,
 ) -> list[RenderedFile]:
-    """Render each ``(kind, answers)`` into one temporary folder and return its files.
+    """Render each ``(kind, answers)`` and return the files, later parts winning a path.
 
-    With ``format_root`` the Python files are formatted with that project's ruff settings;
-    ``exclude`` names rendered paths to leave out (files the project already has).
+    With ``format_root`` the Python files are formatted with that project's ruff settings
+    (in a temporary folder, so ruff sees them as files); ``exclude`` names rendered paths
+    to leave out (files the project already has).
     """
-    with tempfile.TemporaryDirectory(prefix="pyjolt-render-") as tmp:
-        for kind, data in parts:
-            render(kind, Path(tmp), data, exclude=exclude)
-        if format_root is not None:
-            from .formatting import format_python_files, ruff_config
+    from .rendering import render_template
 
-            format_python_files(Path(tmp), ruff_config(format_root), first_party)
+    files: dict[str, RenderedFile] = {}
+    for kind, data in parts:
+        for item in render_template(kind, data, exclude):
+            files[item.path] = item
+    if format_root is None:
+        return sorted(files.values(), key=lambda item: item.path)
+    from .formatting import format_python_files, ruff_config
+
+    with tempfile.TemporaryDirectory(prefix="pyjolt-render-") as tmp:
+        for item in files.values():
+            target = Path(tmp) / item.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(item.data)
+            target.chmod(item.mode)
+        format_python_files(Path(tmp), ruff_config(format_root), first_party)
         return collect_files(Path(tmp))

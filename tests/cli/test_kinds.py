@@ -104,3 +104,44 @@ def test_tables_come_from_the_model_kind(tmp_path: Path) -> None:
     assert build("resource", tmp_path).parts.tables[0].name == "products"
     assert build("auth", tmp_path).parts.tables[0].name == "users"
     assert build("controller", tmp_path).parts.tables == []
+
+
+def copier_render(template: str, data: dict[str, Any], destination: Path) -> dict[str, bytes]:
+    """What copier itself renders: the reference the generators' renderer must match."""
+    from pyjolt.cli.templates import collect_files, render
+
+    render(template, destination, data)
+    return {item.path: item.data for item in collect_files(destination)}
+
+
+def test_the_generators_render_exactly_what_copier_renders(tmp_path: Path) -> None:
+    from pyjolt.cli.rendering import render_template
+
+    project = Project(tmp_path, "app:Application", {})
+    plain = kind_named("controller").build(project, "reports").parts.renders
+    for index, answers in enumerate([*every_answers(tmp_path), *plain]):
+        data = answers.to_data()
+        expected = copier_render(answers.template, data, tmp_path / f"copier-{index}")
+        ours = {item.path: item.data for item in render_template(answers.template, data)}
+        assert ours == expected, answers.template
+
+
+def test_the_renderer_leaves_out_excluded_paths(tmp_path: Path) -> None:
+    from pyjolt.cli.rendering import render_template
+
+    data = build("model", tmp_path).parts.renders[0].to_data()
+    every = {item.path for item in render_template("model", data)}
+    assert "app/models/base.py" in every
+    kept = {item.path for item in render_template("model", data, ["app/models/base.py"])}
+    assert kept == every - {"app/models/base.py"}
+
+
+@pytest.mark.parametrize(
+    "kind", sorted({answers.template for answers in every_answers(Path("/x"))})
+)
+def test_every_kind_template_has_the_layout_the_renderer_reads(kind: str) -> None:
+    from pyjolt.cli.rendering import SUBDIRECTORY, TEMPLATES_SUFFIX
+
+    config = yaml.safe_load((template_dir(kind) / "copier.yml").read_text())
+    assert config["_subdirectory"] == SUBDIRECTORY
+    assert config["_templates_suffix"] == TEMPLATES_SUFFIX
