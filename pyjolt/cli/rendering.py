@@ -33,9 +33,17 @@ TEMPLATES_SUFFIX = ".jinja"
 
 
 def _environment() -> Any:
+    """copier's Jinja settings, except that an undefined answer is an error.
+
+    copier renders an undefined name as nothing, which for a path part silently drops
+    the file; the generators pass every answer, so a missing one is a bug to name.
+    """
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(keep_trailing_newline=True, autoescape=False)
+    return SandboxedEnvironment(
+        keep_trailing_newline=True, autoescape=False, undefined=StrictUndefined
+    )
 
 
 def _excluded(relative: PurePosixPath, exclude: frozenset[str]) -> bool:

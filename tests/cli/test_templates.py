@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from pyjolt.cli.errors import CliError, UsageError
+from pyjolt.cli.kinds import kind_named
+from pyjolt.cli.project import Project
 from pyjolt.cli.templates import (
     package_reference,
     render,
@@ -50,8 +52,10 @@ def test_invalid_answer_is_a_usage_error(tmp_path: Path) -> None:
         render("project", tmp_path, {"project_name": "9 lives"})
 
 
-def test_conditional_schema_file_is_left_out_without_a_model() -> None:
-    files = render_to_memory([("controller", {"module_name": "things", "model": None})])
+def test_conditional_schema_file_is_left_out_without_a_model(tmp_path: Path) -> None:
+    project = Project(tmp_path, "app:Application", {})
+    [answers] = kind_named("controller").build(project, "things").parts.renders
+    files = render_to_memory([("controller", answers.to_data())])
     assert sorted(f.path for f in files) == [
         "app/api/__init__.py",
         "app/api/things.py",
@@ -59,3 +63,8 @@ def test_conditional_schema_file_is_left_out_without_a_model() -> None:
         "tests/api/__init__.py",
         "tests/api/test_things.py",
     ]
+
+
+def test_a_missing_answer_is_named_instead_of_rendering_an_empty_path() -> None:
+    with pytest.raises(CliError, match="is undefined"):
+        render_to_memory([("controller", {"module_name": "things", "model": None})])
