@@ -96,6 +96,8 @@ class CorsDispatcher:
         except ClientDisconnected:
             raise
         except Exception as exc:
+            if isinstance(exc, MethodNotAllowed):  # the path's endpoints decide, not the app
+                policy = self.policy_for(scope["path"], method)
             response = await app.response_for_exception(req, exc)
         if policy is not None:
             policy.apply(response, origin)

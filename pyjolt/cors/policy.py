@@ -81,7 +81,10 @@ class CorsPolicy:
     )
 
     def __init__(self, settings: CorsSettings, where: str) -> None:
-        self.origins = OriginList(settings.allow_origins or (), f"{where} allow_origins")
+        try:
+            self.origins = OriginList(settings.allow_origins or (), f"{where} allow_origins")
+        except OriginListError as exc:
+            raise CorsConfigError(str(exc)) from None
         self.credentials = bool(settings.allow_credentials)
         methods = _names(method.upper() for method in settings.allow_methods or ())
         headers = _names(settings.allow_headers or ())
