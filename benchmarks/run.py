@@ -9,6 +9,7 @@ Run it with ``make bench`` (or ``python benchmarks/run.py --help``).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -48,6 +49,9 @@ ENDPOINTS = {
     "path-param": ("/users/42", None),
     "validated POST": ("/users", "post.lua"),
 }
+#: Apps with a WebSocket echo at /ws/echo, timed in messages per second.
+WEBSOCKET_APPS = ("raw ASGI", "PyJolt", "Starlette")
+WEBSOCKET_ENDPOINT = "WebSocket echo"
 
 
 @dataclass
@@ -149,6 +153,34 @@ def run_wrk(url: str, script: str | None, seconds: int, connections: int) -> tup
     return rps, p99
 
 
+async def _websocket_echo(url: str, seconds: float, connections: int) -> float:
+    """Messages per second echoed over ``connections`` sockets, each one message in flight."""
+    from websockets.asyncio.client import connect
+
+    loop = asyncio.get_running_loop()
+    counts = [0] * connections
+
+    async def one(index: int, deadline: float) -> None:
+        # No permessage-deflate: time the framework, not zlib.
+        async with connect(url, compression=None, max_queue=None) as ws:
+            while loop.time() < deadline:
+                await ws.send("hello")
+                assert await ws.recv() == "hello"
+                counts[index] += 1
+
+    async with connect(url, compression=None) as probe:  # check the answer first
+        await probe.send("check")
+        assert await probe.recv() == "check", url
+    deadline = loop.time() + seconds
+    await asyncio.gather(*(one(i, deadline) for i in range(connections)))
+    return sum(counts) / seconds
+
+
+def websocket_echo_rate(base: str, seconds: float, connections: int) -> float:
+    url = base.replace("http://", "ws://") + "/ws/echo"
+    return asyncio.run(_websocket_echo(url, seconds, connections))
+
+
 def time_each(runs: int, command_for: Callable[[int], list[str]], cwd: Path | None = None) -> float:
     """Median wall time (ms) of ``command_for(i)`` for i in range(runs); NaN if it fails."""
     times = []
@@ -230,6 +262,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument(
+        "--ws-connections", type=int, default=16, help="sockets for the WebSocket echo row"
+    )
     parser.add_argument("--apps", default=",".join(APPS), help="comma-separated subset")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
@@ -238,6 +273,7 @@ def main() -> None:
     (HERE / "post.lua").write_text(POST_SCRIPT)
     chosen = [name for name in APPS if name in args.apps.split(",")]
     samples = {(app, endpoint): Sample() for app in chosen for endpoint in ENDPOINTS}
+    samples.update({(app, WEBSOCKET_ENDPOINT): Sample() for app in chosen})
     rss: dict[str, list[float]] = {app: [] for app in chosen}
     for round_number in range(1, args.rounds + 1):
         order = chosen if round_number % 2 else list(reversed(chosen))
@@ -255,6 +291,14 @@ def main() -> None:
                     print(
                         f"round {round_number} {name:10} {endpoint:15} "
                         f"{rps:10.0f} req/s  p99 {p99:.2f} ms",
+                        flush=True,
+                    )
+                if name in WEBSOCKET_APPS:
+                    rate = websocket_echo_rate(base, args.seconds, args.ws_connections)
+                    samples[(name, WEBSOCKET_ENDPOINT)].rps.append(rate)
+                    print(
+                        f"round {round_number} {name:10} {WEBSOCKET_ENDPOINT:15} "
+                        f"{rate:10.0f} msg/s",
                         flush=True,
                     )
             finally:
@@ -296,6 +340,23 @@ def render_report(chosen, samples, rss, timings, args) -> str:
                 + " | ".join(ratios)
                 + " |"
             )
+    socket_apps = [name for name in chosen if samples[(name, WEBSOCKET_ENDPOINT)].rps]
+    if socket_apps:
+        lines += [
+            "",
+            f"## WebSocket echo ({args.ws_connections} sockets, one message in flight each, "
+            "websockets client without compression)",
+            "",
+            "| app | messages/s | vs raw ASGI | vs Starlette |",
+            "|---|---:|---:|---:|",
+        ]
+        rates = {name: median(samples[(name, WEBSOCKET_ENDPOINT)].rps) for name in socket_apps}
+        for name in socket_apps:
+            ratios = [
+                f"{rates[name] / rates[other]:.2f}x" if other in rates else "-"
+                for other in ("raw ASGI", "Starlette")
+            ]
+            lines.append(f"| {name} | {rates[name]:,.0f} | " + " | ".join(ratios) + " |")
     lines += ["", "## Idle memory after 1,000 requests", "", "| app | RSS MiB |", "|---|---:|"]
     lines += [f"| {name} | {median(values):.1f} |" for name, values in rss.items()]
     if timings:
