@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..extension import BaseExtension
+from ..extension import BaseExtension, configured_workers
 from ..serialization import dump_json
 from ..websocket.connection import WebSocket, WebSocketDisconnect
 
@@ -61,6 +61,13 @@ class Channels(BaseExtension):
             self.broadcast = RedisBroadcast(str(url), prefix, self.deliver)
             app.add_on_startup(self.broadcast.start)
             app.add_on_shutdown(self.broadcast.stop)
+        elif configured_workers() > 1:
+            logger.warning(
+                "Channels is in-process but WEB_CONCURRENCY=%d workers run: a message "
+                "reaches only the sockets of the worker that publishes it. Set "
+                "CHANNELS_REDIS_URL to broadcast across workers",
+                configured_workers(),
+            )
 
     # --- membership --------------------------------------------------------------------
     async def subscribe(self, ws: WebSocket, group: str) -> None:

@@ -7,6 +7,7 @@ runs as a guard, after the authentication guards above it, so it can count per u
 from __future__ import annotations
 
 import functools
+import logging
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -14,12 +15,15 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from ..controller.endpoint import as_async
 from ..controller.guards import attach_guard, guard_passed
 from ..exceptions.http_exceptions import TooManyRequests
+from ..extension import configured_workers
 from .limits import RateLimit, Strategy
 from .memory import MemoryRateLimitBackend
 
 if TYPE_CHECKING:
     from ..app import PyJolt
     from ..request import Request
+
+logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 KeyFunc = Callable[["Request"], str]
@@ -38,6 +42,12 @@ def backend_for(app: PyJolt) -> Any:
             backend = RedisRateLimitBackend(url, app.configs.RATE_LIMIT_KEY_PREFIX)
         else:
             backend = MemoryRateLimitBackend()
+            if configured_workers() > 1:
+                logger.warning(
+                    "Rate limits are counted in memory but WEB_CONCURRENCY=%d workers run: "
+                    "each worker counts apart. Set RATE_LIMIT_REDIS_URL to share the counts",
+                    configured_workers(),
+                )
         app.add_on_shutdown(backend.close)
         _backends[app] = backend
     return backend

@@ -11,7 +11,7 @@ import asyncio
 import enum
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import orjson
 from pydantic import TypeAdapter, ValidationError
@@ -105,6 +105,7 @@ class WebSocket(Request):
         "close_code",
         "close_reason",
         "handshake_response",
+        "idle_clock",
         "last_activity",
         "max_message_size",
         "message_adapter",
@@ -124,6 +125,8 @@ class WebSocket(Request):
         #: What the handshake was answered with: 101 once accepted, or the refusal.
         self.handshake_response: Response[Any] | None = None
         self.last_activity = 0.0
+        #: The loop's clock while an idle timeout watches this socket; None: not tracked.
+        self.idle_clock: Callable[[], float] | None = None
         self.max_message_size: int = app.configs.WEBSOCKET_MAX_MESSAGE_SIZE
         self.message_adapter: TypeAdapter[Any] | None = None
         self.serialize_message: Serializer = dump_json
@@ -198,7 +201,6 @@ class WebSocket(Request):
         self.socket_state = SocketState.CONNECTED
         self.accepted_subprotocol = subprotocol
         self.handshake_response = self.response.status(101)
-        self.touch()
 
     async def deny(self, response: Response[Any]) -> None:
         """Refuse the handshake with an HTTP ``response`` (or close 1008 if the server cannot).
@@ -252,15 +254,22 @@ class WebSocket(Request):
             logger.debug("WebSocket %s: client gone before the close frame", self.path)
 
     # --- receiving ----------------------------------------------------------------------
-    def touch(self) -> None:
-        """Note activity now (the idle timeout counts from the last message either way)."""
-        self.last_activity = _loop_time()
+    def track_idle(self) -> None:
+        """Start noting activity (for the idle timeout), from now."""
+        self.idle_clock = asyncio.get_running_loop().time
+        self.last_activity = self.idle_clock()
 
-    async def _receive_frame(self) -> str | bytes:
+    async def _ready(self) -> None:
+        """Accept if not done yet; raise WebSocketDisconnect if the socket is closed."""
         if self.socket_state is SocketState.CONNECTING:
             await self.accept()
         if self.socket_state is SocketState.CLOSED:
             raise WebSocketDisconnect(self.close_code or CloseCode.ABNORMAL, self.close_reason)
+
+    async def _receive_frame(self) -> str | bytes:
+        # The per-message path: one state check, no helper calls unless needed.
+        if self.socket_state is not SocketState.CONNECTED:
+            await self._ready()
         message = await self._receive()
         kind = message["type"]
         if kind == "websocket.receive":
@@ -270,12 +279,14 @@ class WebSocket(Request):
                 # A character is at most 4 bytes: measure exactly only near the limit.
                 if len(text) * 4 > limit and len(text.encode("utf-8")) > limit:
                     await self._too_big()
-                self.last_activity = _loop_time()
+                if self.idle_clock is not None:
+                    self.last_activity = self.idle_clock()
                 return str(text)
             data = message.get("bytes") or b""
             if len(data) > limit:
                 await self._too_big()
-            self.last_activity = _loop_time()
+            if self.idle_clock is not None:
+                self.last_activity = self.idle_clock()
             return bytes(data)
         if kind == "websocket.disconnect":
             self.socket_state = SocketState.CLOSED
@@ -343,29 +354,41 @@ class WebSocket(Request):
 
     async def _iterate(self) -> AsyncIterator[Any]:
         """Messages as :meth:`receive` gives them, until the client closes the socket."""
+        receive_frame = self._receive_frame
+        adapter = self.message_adapter
         while True:
             try:
-                message = await self.receive()
+                data = await receive_frame()
             except WebSocketDisconnect:
                 return
-            yield message
+            yield data if adapter is None else self.decode_message(data)
 
     # --- sending ------------------------------------------------------------------------
     async def _send_frame(self, message: dict[str, Any]) -> None:
-        if self.socket_state is SocketState.CONNECTING:
-            await self.accept()
-        if self.socket_state is SocketState.CLOSED:
-            raise WebSocketDisconnect(self.close_code or CloseCode.ABNORMAL, self.close_reason)
+        if self.socket_state is not SocketState.CONNECTED:
+            await self._ready()
         try:
             await self._send(message)
         except OSError as exc:  # uvicorn: the client has gone
-            self.socket_state = SocketState.CLOSED
-            self.close_code = self.close_code or CloseCode.ABNORMAL
-            raise WebSocketDisconnect(self.close_code) from exc
-        self.last_activity = _loop_time()
+            self._gone(exc)
+        if self.idle_clock is not None:
+            self.last_activity = self.idle_clock()
+
+    def _gone(self, exc: OSError) -> NoReturn:
+        self.socket_state = SocketState.CLOSED
+        self.close_code = self.close_code or CloseCode.ABNORMAL
+        raise WebSocketDisconnect(self.close_code) from exc
 
     async def send_text(self, text: str) -> None:
-        await self._send_frame({"type": "websocket.send", "text": text})
+        # The per-message path, written out (send_bytes and send_json go through _send_frame).
+        if self.socket_state is not SocketState.CONNECTED:
+            await self._ready()
+        try:
+            await self._send({"type": "websocket.send", "text": text})
+        except OSError as exc:
+            self._gone(exc)
+        if self.idle_clock is not None:
+            self.last_activity = self.idle_clock()
 
     async def send_bytes(self, data: bytes) -> None:
         await self._send_frame({"type": "websocket.send", "bytes": data})
@@ -381,7 +404,3 @@ class WebSocket(Request):
 
     def __repr__(self) -> str:
         return f"<WebSocket {self.path!r} {self.socket_state.value}>"
-
-
-def _loop_time() -> float:
-    return asyncio.get_running_loop().time()

@@ -86,7 +86,7 @@ class IdleWatchdog:
         self.timeout = timeout
         self._loop = asyncio.get_running_loop()
         self.task: asyncio.Task[None] | None = None
-        ws.touch()
+        ws.track_idle()
         self._handle = self._loop.call_at(ws.last_activity + timeout, self._check)
 
     def _check(self) -> None:

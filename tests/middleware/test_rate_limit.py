@@ -195,3 +195,11 @@ async def test_memory_backend_forgets_expired_windows() -> None:
     assert (await backend.hit("a", limit, "fixed-window")).allowed
     backend._sweep(now[0] + 100, limit)
     assert backend._windows == {}
+
+
+def test_memory_counts_warn_when_several_workers_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    make(tmp_path, {}, RATE_LIMIT="1/second")
+    assert any("each worker counts apart" in r.getMessage() for r in caplog.records)

@@ -102,3 +102,15 @@ async def test_publish_falls_back_to_local_sockets_when_redis_is_down(
         await channels.publish("x", "still delivered here")
         assert await ws.receive_text() == "still delivered here"
     assert any("delivered to this worker's sockets only" in r.getMessage() for r in caplog.records)
+
+
+def test_in_process_channels_warn_when_several_workers_run(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    create_app()
+    assert any("WEB_CONCURRENCY=4" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    create_app()
+    assert not caplog.records
