@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 
 from .app import PyJolt
-from .websocket.testing import TestWebSocketSession
+from .websocket.testing import TestWebSocketSession, WebSocketDenied
+
+__all__ = ["LifespanError", "PyJoltTestClient", "TestWebSocketSession", "WebSocketDenied"]
 
 
 class LifespanError(RuntimeError):

@@ -307,3 +307,12 @@ def test_a_method_cannot_be_both_http_and_websocket(make_app: Any) -> None:
 
     with pytest.raises(EndpointDefinitionError, match="not both"):
         make_app(Both)
+
+
+def test_public_names_are_importable_from_their_packages() -> None:
+    import pyjolt
+    import pyjolt.testing
+
+    assert pyjolt.WebSocket is WebSocket
+    assert pyjolt.WebSocketDisconnect is WebSocketDisconnect
+    assert pyjolt.testing.WebSocketDenied is WebSocketDenied
