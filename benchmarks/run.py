@@ -14,6 +14,7 @@ benchmarks/run.py --help``).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
@@ -70,6 +71,9 @@ DB_ENDPOINTS = {
 DB_ROWS = 1000
 DB_TABLE = "bench_products"
 WORKERS = 2
+#: Apps with a WebSocket echo at /ws/echo, timed in messages per second.
+WEBSOCKET_APPS = ("raw ASGI", "PyJolt", "Starlette")
+WEBSOCKET_ENDPOINT = "WebSocket echo"
 
 
 @dataclass
@@ -203,6 +207,47 @@ def run_wrk(
     return rps, p99
 
 
+async def _websocket_echo(url: str, seconds: float, connections: int) -> float:
+    """Messages per second echoed over ``connections`` sockets, each one message in flight."""
+    from websockets.asyncio.client import connect
+
+    loop = asyncio.get_running_loop()
+    counts = [0] * connections
+
+    async def one(index: int, deadline: float) -> None:
+        # No permessage-deflate: time the framework, not zlib.
+        async with connect(url, compression=None, max_queue=None) as ws:
+            while loop.time() < deadline:
+                await ws.send("hello")
+                assert await ws.recv() == "hello"
+                counts[index] += 1
+
+    async with connect(url, compression=None) as probe:  # check the answer first
+        await probe.send("check")
+        assert await probe.recv() == "check", url
+    deadline = loop.time() + seconds
+    await asyncio.gather(*(one(i, deadline) for i in range(connections)))
+    return sum(counts) / seconds
+
+
+def websocket_echo_rate(base: str, seconds: float, connections: int) -> float:
+    url = base.replace("http://", "ws://") + "/ws/echo"
+    return asyncio.run(_websocket_echo(url, seconds, connections))
+
+
+def websocket_inprocess_us(target: str) -> float:
+    """Microseconds per echoed message inside the app (ws_inprocess.py, its own process)."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "ws_inprocess.py"), target],
+        cwd=HERE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return float(done.stdout.strip())
+
+
 def time_each(runs: int, command_for: Callable[[int], list[str]], cwd: Path | None = None) -> float:
     """Median wall time (ms) of ``command_for(i)`` for i in range(runs); NaN if it fails."""
     times = []
@@ -285,6 +330,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument(
+        "--ws-connections", type=int, default=16, help="sockets for the WebSocket echo row"
+    )
     parser.add_argument("--apps", default=",".join(APPS), help="comma-separated subset")
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     parser.add_argument(
@@ -302,6 +350,8 @@ def main() -> None:
     args.load_before = os.getloadavg()
     chosen = [name for name in APPS if name in args.apps.split(",")]
     samples = {(app, endpoint): Sample() for app in chosen for endpoint in ENDPOINTS}
+    samples.update({(app, WEBSOCKET_ENDPOINT): Sample() for app in chosen})
+    inprocess: dict[str, list[float]] = {app: [] for app in chosen if app in WEBSOCKET_APPS}
     rss: dict[str, list[float]] = {app: [] for app in chosen}
     for round_number in range(1, args.rounds + 1):
         order = chosen if round_number % 2 else list(reversed(chosen))
@@ -321,6 +371,15 @@ def main() -> None:
                         f"{rps:10.0f} req/s  p99 {p99:.2f} ms",
                         flush=True,
                     )
+                if name in WEBSOCKET_APPS:
+                    inprocess[name].append(websocket_inprocess_us(APPS[name]))
+                    rate = websocket_echo_rate(base, args.seconds, args.ws_connections)
+                    samples[(name, WEBSOCKET_ENDPOINT)].rps.append(rate)
+                    print(
+                        f"round {round_number} {name:10} {WEBSOCKET_ENDPOINT:15} "
+                        f"{rate:10.0f} msg/s  in-process {inprocess[name][-1]:.2f} us/msg",
+                        flush=True,
+                    )
             finally:
                 stop_server(server)
     multi = {} if args.no_multi else run_pairs(MULTI_WORKER_APPS, ENDPOINTS, args, "/hello")
@@ -337,7 +396,7 @@ def main() -> None:
     (HERE / "raw-results.json").write_text(json.dumps(raw, indent=1))
     timings = cli_timings(args.cli_runs) if args.cli_runs else {}
     args.load_after = os.getloadavg()
-    report = render_report(chosen, samples, rss, timings, args)
+    report = render_report(chosen, samples, rss, timings, args, inprocess)
     report += render_pairs(
         f"## {WORKERS} worker processes: `pyjolt run --workers {WORKERS}` vs "
         f"`uvicorn --workers {WORKERS}`",
@@ -471,7 +530,7 @@ def render_pairs(
     return "\n".join(lines) + "\n"
 
 
-def render_report(chosen, samples, rss, timings, args) -> str:
+def render_report(chosen, samples, rss, timings, args, inprocess=None) -> str:
     median = statistics.median
     lines = [
         "# Benchmark results",
@@ -502,6 +561,33 @@ def render_report(chosen, samples, rss, timings, args) -> str:
                 f"| {name} | {endpoint} | {rps:,.0f} | {median(sample.p99_ms):.2f} | "
                 + " | ".join(ratios)
                 + " |"
+            )
+    socket_apps = [name for name in chosen if samples[(name, WEBSOCKET_ENDPOINT)].rps]
+    if socket_apps:
+        lines += [
+            "",
+            f"## WebSocket echo ({args.ws_connections} sockets, one message in flight each, "
+            "websockets client without compression)",
+            "",
+            "messages/s is over the network with a Python client on the same cores (it is",
+            "mostly the client's speed); us/message is the app's own time per echoed message",
+            "with an in-memory ASGI channel (ws_inprocess.py), the framework cost.",
+            "",
+            "| app | messages/s | us/message in-process | vs raw ASGI | vs Starlette |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        rates = {name: median(samples[(name, WEBSOCKET_ENDPOINT)].rps) for name in socket_apps}
+        costs = {name: median(values) for name, values in (inprocess or {}).items() if values}
+        for name in socket_apps:
+            cost = costs.get(name)
+            # Ratios of speed (1 / time), so higher is faster as in the other tables.
+            ratios = [
+                f"{costs[other] / cost:.2f}x" if cost and other in costs else "-"
+                for other in ("raw ASGI", "Starlette")
+            ]
+            cost_text = f"{cost:.2f}" if cost else "-"
+            lines.append(
+                f"| {name} | {rates[name]:,.0f} | {cost_text} | " + " | ".join(ratios) + " |"
             )
     lines += ["", "## Idle memory after 1,000 requests", "", "| app | RSS MiB |", "|---|---:|"]
     lines += [f"| {name} | {median(values):.1f} |" for name, values in rss.items()]

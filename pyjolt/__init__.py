@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .request import Request
     from .response import InvalidHeaderError, Response, UnsafeRedirectError
     from .routing import UrlBuildError
+    from .websocket import WebSocket, WebSocketDisconnect
 
 # The public names load on first use (PEP 562), so that ``import pyjolt.cli`` and
 # ``pyjolt --help`` do not pay for pydantic, werkzeug and jinja2.
@@ -81,6 +82,8 @@ _EXPORTS: dict[str, str] = {
     "Response": "response",
     "UnsafeRedirectError": "response",
     "UrlBuildError": "routing",
+    "WebSocket": "websocket",
+    "WebSocketDisconnect": "websocket",
 }
 
 __version__ = "0.1.0"
@@ -106,6 +109,8 @@ __all__ = [
     "UnsafeRedirectError",
     "UploadedFile",
     "UrlBuildError",
+    "WebSocket",
+    "WebSocketDisconnect",
     "__version__",
     "abort",
     "after_request",

@@ -37,14 +37,19 @@ from .request import ClientDisconnected, Receive, Request, Scope, Send
 from .response import Response, ResponseDefaults
 from .routing import Router, UrlBuildError
 from .static import static_controller
+from .websocket.connection import WebSocket
+from .websocket.endpoint import SocketEndpoint, compile_socket_endpoint
+from .websocket.errors import refusal_response
 
 if TYPE_CHECKING:
+    from .channels import Channels
     from .templating import ContextProvider, Templates
 
 logger = logging.getLogger(__name__)
 
 A = TypeVar("A", bound=type)
 Hook = Callable[[], Awaitable[Any]]
+AsgiEntry = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class AppBuildError(RuntimeError):
@@ -119,7 +124,13 @@ class PyJolt:
         self.exception_handlers: list[type[ExceptionHandler]] = []
         self.models: list[Any] = []
         self.router = Router(strict_slashes=self.configs.STRICT_SLASHES)
+        #: WebSocket routes; apart from HTTP routes, so a GET never reaches a socket.
+        self.socket_router = Router(strict_slashes=self.configs.STRICT_SLASHES)
         self.exception_registry = ExceptionRegistry()
+        #: Middleware added with add_middleware(), inside those listed in MIDDLEWARE.
+        self.middleware: list[tuple[Any, dict[str, Any]]] = []
+        self._http_entry: AsgiEntry = self._build_then_serve
+        self._websocket_entry: AsgiEntry = self._build_then_serve
         self._default_exception_handlers: list[tuple[type[BaseException], HandlerCall]] = []
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
@@ -159,7 +170,7 @@ class PyJolt:
             raise AppBuildError(f"{where} is not a Controller subclass")
         if controller not in self.controllers:
             self.controllers.append(controller)
-            self._built = False
+            self._mark_stale()
 
     def register_exception_handler(
         self, handler: type[ExceptionHandler], entry: str | None = None
@@ -170,7 +181,7 @@ class PyJolt:
             raise AppBuildError(f"{where} is not an ExceptionHandler subclass")
         if handler not in self.exception_handlers:
             self.exception_handlers.append(handler)
-            self._built = False
+            self._mark_stale()
 
     def add_default_exception_handler(
         self,
@@ -184,7 +195,33 @@ class PyJolt:
         """
         if (exc_type, handler) not in self._default_exception_handlers:
             self._default_exception_handlers.append((exc_type, handler))
-            self._built = False
+            self._mark_stale()
+
+    def add_middleware(self, middleware: Any, **options: Any) -> None:
+        """Wrap the app in ``middleware`` (a class), inside those listed in MIDDLEWARE.
+
+        ``options`` are passed to its constructor. A PyJolt middleware class (``async def
+        __call__(self, req, call_next)``) is built as ``cls(app, **options)``, an ASGI
+        middleware class as ``cls(asgi_app, **options)``.
+        """
+        self.middleware.append((middleware, options))
+        self._mark_stale()
+
+    def _mark_stale(self) -> None:
+        """Something changed: build again before the next request."""
+        self._built = False
+        self._http_entry = self._websocket_entry = self._build_then_serve
+
+    @property
+    def channels(self) -> Channels:
+        """The Channels extension (an in-process one is made on first use if none is set)."""
+        from .channels import Channels
+
+        found = self.extensions.get(Channels.name)
+        if not isinstance(found, Channels):
+            found = Channels()
+            found.init_app(self)
+        return found
 
     def add_extension(self, extension: Any, name: str | None = None) -> None:
         """Record an extension under its name (extensions call this from ``init_app``)."""
@@ -242,6 +279,7 @@ class PyJolt:
     def build(self) -> None:
         """Compile every endpoint and exception handler (once; not per request)."""
         self.router = Router(strict_slashes=self.configs.STRICT_SLASHES)
+        self.socket_router = Router(strict_slashes=self.configs.STRICT_SLASHES)
         self.exception_registry = ExceptionRegistry()
         for controller_class in self.controllers:
             self._build_controller(controller_class)
@@ -251,7 +289,20 @@ class PyJolt:
             self.exception_registry.register_default(exc_type, entry)
         for handler_class in self.exception_handlers:
             self._build_exception_handler(handler_class)
+        self._install_entries()
         self._built = True
+
+    def _install_entries(self) -> None:
+        """Choose, once, what serves requests: the flat path, or the middleware chain."""
+        from .middleware.chain import build_entries
+
+        entries = build_entries(self)
+        self._http_entry, self._websocket_entry = entries.http, entries.websocket
+
+    async def _build_then_serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.build()
+        entry = self._http_entry if scope["type"] == "http" else self._websocket_entry
+        await entry(scope, receive, send)
 
     def _build_controller(self, controller_class: type[Controller]) -> None:
         spec = getattr(controller_class, PATH_ATTR, None)
@@ -266,8 +317,16 @@ class PyJolt:
                 seen.add(attr)
                 name = f"{controller_class.__name__}.{attr}"
                 urls = [join_url(self._url_prefix, prefix, route.url) for route in meta.routes]
+                if meta.websocket is not None:
+                    socket = compile_socket_endpoint(name, controller, getattr(klass, attr), urls)
+                    self._add_socket_routes(name, socket, urls)
+                    continue
                 endpoint = compile_endpoint(name, controller, getattr(klass, attr), urls)
                 self._add_routes(name, endpoint, urls)
+
+    def _add_socket_routes(self, name: str, endpoint: SocketEndpoint, urls: list[str]) -> None:
+        for url in dict.fromkeys(urls):
+            self.socket_router.add(url, ["GET"], name, endpoint)  # type: ignore[arg-type]
 
     def _add_routes(self, name: str, endpoint: Endpoint, urls: list[str]) -> None:
         by_url: dict[str, list[str]] = {}
@@ -299,7 +358,10 @@ class PyJolt:
         """
         if not self._built:
             self.build()
-        path = self.router.url_for(endpoint, **values)
+        if endpoint not in self.router.endpoints and endpoint in self.socket_router.endpoints:
+            path = self.socket_router.url_for(endpoint, **values)
+        else:
+            path = self.router.url_for(endpoint, **values)
         if not _external:
             return path
         host = self.allowed_hosts.canonical if self.allowed_hosts is not None else None
@@ -342,15 +404,14 @@ class PyJolt:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
         if kind == "http":
-            await self._http(scope, receive, send)
+            await self._http_entry(scope, receive, send)
+        elif kind == "websocket":
+            await self._websocket_entry(scope, receive, send)
         elif kind == "lifespan":
             await serve_lifespan(self, receive, send)
-        elif kind == "websocket":
-            await send({"type": "websocket.close", "code": 1000})
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._built:
-            self.build()
+        """The request path without middleware: match, handle, answer."""
         req = Request(scope, receive, self)
         method = scope["method"]
         try:
@@ -369,6 +430,40 @@ class PyJolt:
             await response.send_to(send, head_only=method == "HEAD")
         finally:
             req.close()
+
+    async def dispatch(self, req: Request) -> Response[Any]:
+        """Match and handle ``req``; errors become their responses (the innermost call_next)."""
+        scope = req.scope
+        try:
+            endpoint, req.route_parameters = self.router.match(
+                scope["path"], scope["method"], scope.get("query_string", b"")
+            )
+            response = await endpoint.handle(req)
+            response.render_body()
+        except ClientDisconnected:
+            raise
+        except Exception as exc:
+            response = await self.response_for_exception(req, exc)
+        return response
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket connection without middleware: match, then serve it to the end."""
+        ws = WebSocket(scope, receive, send, self)
+        try:
+            endpoint, ws.route_parameters = self.socket_router.match(scope["path"], "GET")
+        except Exception as exc:
+            await ws.deny(await refusal_response(self, ws, exc))
+            return
+        await endpoint.serve(ws)  # type: ignore[attr-defined]
+
+    async def dispatch_websocket(self, ws: WebSocket) -> Response[Any]:
+        """Match and serve ``ws``; returns how its handshake was answered."""
+        try:
+            endpoint, ws.route_parameters = self.socket_router.match(ws.path, "GET")
+        except Exception as exc:
+            return await refusal_response(self, ws, exc)
+        await endpoint.serve(ws)  # type: ignore[attr-defined]
+        return ws.handshake_response or ws.response.status(403)
 
     async def response_for_exception(self, req: Request, exc: Exception) -> Response[Any]:
         """Answer ``exc`` with its handler, or 500 (re-raised in DEBUG when unhandled).

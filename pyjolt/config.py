@@ -167,6 +167,78 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
     EXTENSIONS: list[str] = Field(default_factory=list)
     MODELS: list[str] = Field(default_factory=list)
     EXCEPTION_HANDLERS: list[str] = Field(default_factory=list)
+    MIDDLEWARE: list[str] = Field(
+        default_factory=list,
+        description="Middleware import strings, outermost first (see docs/middleware.md)",
+    )
+
+    # --- WebSockets (docs/websockets.md) ------------------------------------------------
+    WEBSOCKET_MAX_MESSAGE_SIZE: int = Field(
+        default=1024 * 1024, gt=0, description="Largest message a socket accepts (close 1009)"
+    )
+    WEBSOCKET_IDLE_TIMEOUT: float | None = Field(
+        default=600.0,
+        ge=0,
+        description="Close a socket after this many seconds without a message (0/None: never)",
+    )
+    WEBSOCKET_CHECK_ORIGIN: bool = Field(
+        default=True, description="Refuse browser handshakes from other sites' pages"
+    )
+    WEBSOCKET_ALLOWED_ORIGINS: list[str] = Field(
+        default_factory=list,
+        description="Origins besides the app's own that may open sockets (exact or ^regex$)",
+    )
+
+    # --- CORS (docs/cors.md) ------------------------------------------------------------
+    CORS_ENABLED: bool = Field(default=False, description="Answer cross-origin requests")
+    CORS_ALLOW_ORIGINS: list[str] = Field(
+        default_factory=list, description="Exact origins, ^anchored regexes$ or '*'"
+    )
+    CORS_ALLOW_METHODS: list[str] = Field(
+        default_factory=lambda: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+    )
+    CORS_ALLOW_HEADERS: list[str] = Field(
+        default_factory=list, description="Request headers allowed besides the safelisted ones"
+    )
+    CORS_EXPOSE_HEADERS: list[str] = Field(default_factory=list)
+    CORS_ALLOW_CREDENTIALS: bool = False
+    CORS_MAX_AGE: int = Field(default=600, ge=0, description="Seconds a preflight is cached")
+
+    # --- bundled middleware (docs/middleware.md) ----------------------------------------
+    REQUEST_ID_HEADER: str = "X-Request-ID"
+    REQUEST_ID_TRUST_INCOMING: bool = Field(
+        default=True, description="Keep a well-formed request id sent by a proxy"
+    )
+    COMPRESSION_MINIMUM_SIZE: int = Field(
+        default=500, ge=0, description="Bodies smaller than this are sent uncompressed"
+    )
+    COMPRESSION_GZIP_LEVEL: int = Field(default=6, ge=1, le=9)
+    COMPRESSION_BROTLI_QUALITY: int = Field(default=4, ge=0, le=11)
+    SECURITY_HSTS_SECONDS: int = Field(
+        default=31536000, ge=0, description="Strict-Transport-Security max-age on https (0: off)"
+    )
+    SECURITY_HSTS_INCLUDE_SUBDOMAINS: bool = True
+    SECURITY_HSTS_PRELOAD: bool = False
+    SECURITY_FRAME_OPTIONS: Literal["DENY", "SAMEORIGIN"] | None = "DENY"
+    SECURITY_CONTENT_TYPE_NOSNIFF: bool = True
+    SECURITY_REFERRER_POLICY: str | None = "strict-origin-when-cross-origin"
+    SECURITY_CONTENT_SECURITY_POLICY: str | None = None
+    SECURITY_CSP_REPORT_ONLY: bool = False
+    TRUSTED_HOSTS: list[str] = Field(
+        default_factory=list,
+        description="Host header values served ('example.com', '*.example.com'); others 400",
+    )
+    RATE_LIMIT: str | None = Field(
+        default=None, description="Requests per client, e.g. '100/minute' (None: no limit)"
+    )
+    RATE_LIMIT_STRATEGY: Literal["fixed-window", "token-bucket"] = "fixed-window"
+    RATE_LIMIT_KEY_FUNC: str | None = Field(
+        default=None, description="Import string of key(req) -> str; default: client address"
+    )
+    RATE_LIMIT_REDIS_URL: str | None = Field(
+        default=None, description="Share limits between workers through Redis"
+    )
+    RATE_LIMIT_KEY_PREFIX: str = "pyjolt:ratelimit:"
 
     def get(self, key: str, default: Any = None) -> Any:
         """Return a config value by name, or ``default`` when it is not set."""

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from .app import PyJolt
+
+
+def configured_workers() -> int:
+    """How many worker processes the server was told to run (``WEB_CONCURRENCY``; 1 if unset).
+
+    For extensions whose in-process mode is only right in one process: they warn when
+    the deployment says there are more.
+    """
+    try:
+        return max(int(os.environ.get("WEB_CONCURRENCY", "1")), 1)
+    except ValueError:
+        return 1
 
 
 @runtime_checkable

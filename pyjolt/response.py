@@ -159,6 +159,18 @@ class Response(Generic[T]):
             self.headers[key.lower()] = value
         return self
 
+    def add_vary(self, *names: str) -> Self:
+        """Add header names to ``Vary`` (kept once each, in order), for shared caches."""
+        current = [part.strip() for part in self.headers.get("vary", "").split(",") if part.strip()]
+        known = {part.lower() for part in current}
+        for name in names:
+            if name.lower() not in known:
+                current.append(name)
+                known.add(name.lower())
+        if current:
+            self.headers["vary"] = ", ".join(current)
+        return self
+
     def set_cookie(
         self,
         cookie_name: str,

@@ -10,6 +10,9 @@ from typing import Any
 import httpx
 
 from .app import PyJolt
+from .websocket.testing import TestWebSocketSession, WebSocketDenied
+
+__all__ = ["LifespanError", "PyJoltTestClient", "TestWebSocketSession", "WebSocketDenied"]
 
 
 class LifespanError(RuntimeError):
@@ -129,3 +132,26 @@ class PyJoltTestClient:
 
     async def delete(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self.client.delete(url, **kwargs)
+
+    def websocket_connect(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        subprotocols: list[str] | None = None,
+        http_response_extension: bool = True,
+    ) -> TestWebSocketSession:
+        """``async with client.websocket_connect("/ws") as ws:`` opens a socket in-process.
+
+        The client's cookies go with the handshake. A refused handshake raises
+        :class:`~pyjolt.websocket.testing.WebSocketDenied` with the status and body the
+        app answered (as a server supporting the ASGI ``websocket.http.response``
+        extension would send them; ``http_response_extension=False`` simulates one that
+        does not, where a refusal is a close before accept).
+        """
+        merged = dict(headers or {})
+        cookie_header = "; ".join(f"{c.name}={c.value}" for c in self.client.cookies.jar)
+        if cookie_header and not any(k.lower() == "cookie" for k in merged):
+            merged["cookie"] = cookie_header
+        return TestWebSocketSession(
+            self.app, self.base_url, url, merged, subprotocols or [], http_response_extension
+        )

@@ -2,6 +2,7 @@
 
 from pyjolt import BaseConfig, HttpStatus, MediaType, PyJolt, Request, Response
 from pyjolt.controller import Controller, consumes, get, path, post, produces
+from pyjolt.websocket import WebSocket, websocket
 
 from .models import UserIn
 
@@ -21,6 +22,12 @@ class BenchApi(Controller):
     @produces(MediaType.APPLICATION_JSON, status_code=HttpStatus.CREATED)
     async def create(self, req: Request, user: UserIn) -> Response[UserIn]:
         return req.response.json(user)
+
+    @websocket("/ws/echo")
+    async def echo(self, ws: WebSocket) -> None:
+        await ws.accept()
+        async for message in ws:
+            await ws.send_text(message)
 
 
 class Config(BaseConfig):

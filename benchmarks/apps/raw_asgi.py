@@ -23,7 +23,21 @@ async def read_body(receive) -> bytes:
             return b"".join(chunks)
 
 
+async def echo(receive, send) -> None:
+    """WebSocket echo at /ws/echo: accept, then send back every text message."""
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept"})
+    while True:
+        message = await receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        await send({"type": "websocket.send", "text": message.get("text")})
+
+
 async def app(scope, receive, send) -> None:
+    if scope["type"] == "websocket" and scope["path"] == "/ws/echo":
+        await echo(receive, send)
+        return
     if scope["type"] != "http":
         if scope["type"] == "lifespan":
             while True:

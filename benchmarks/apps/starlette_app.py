@@ -4,7 +4,8 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from .models import UserIn
 
@@ -25,10 +26,17 @@ async def create(request: Request) -> Response:
     return Response(data.model_dump_json(), 201, media_type="application/json")
 
 
+async def echo(websocket: WebSocket) -> None:
+    await websocket.accept()
+    async for message in websocket.iter_text():
+        await websocket.send_text(message)
+
+
 app = Starlette(
     routes=[
         Route("/hello", hello),
         Route("/users/{user_id:int}", user),
         Route("/users", create, methods=["POST"]),
+        WebSocketRoute("/ws/echo", echo),
     ]
 )

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from pyjolt.app import PyJolt
 
 METHOD_ORDER = {"GET": 0, "HEAD": 1, "POST": 2, "PUT": 3, "PATCH": 4, "DELETE": 5, "OPTIONS": 6}
+#: What a WebSocket route shows in the Method column.
+WEBSOCKET_METHOD = "WS"
 
 
 def _source_of(application: PyJolt, endpoint: str, project: Project) -> tuple[str, str, int]:
@@ -34,7 +36,9 @@ def _source_of(application: PyJolt, endpoint: str, project: Project) -> tuple[st
 
 def collect_routes(application: PyJolt, project: Project) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for method, url, endpoint in application.router.rules:
+    rules = list(application.router.rules)
+    rules += [(WEBSOCKET_METHOD, url, name) for _, url, name in application.socket_router.rules]
+    for method, url, endpoint in rules:
         controller, file, line = _source_of(application, endpoint, project)
         rows.append(
             {

@@ -36,6 +36,10 @@ class EndpointMeta:
     produces: str | None = None
     status_code: int | None = None
     descriptors: list[Any] = field(default_factory=list)
+    #: The ``@websocket`` options (a SocketOptions) when the handler serves a WebSocket.
+    websocket: Any = None
+    #: ``@cors(...)`` / ``@no_cors`` on the handler: a CorsSettings, or False for no CORS.
+    cors: Any = None
 
 
 def endpoint_meta(func: Callable[..., Any]) -> EndpointMeta:

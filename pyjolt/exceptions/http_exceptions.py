@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -95,6 +96,17 @@ class AuthenticationException(BaseHttpException):
 class UnauthorizedException(BaseHttpException):
     status_code = HttpStatus.FORBIDDEN
     default_message = "Missing user role(s)"
+
+
+class TooManyRequests(BaseHttpException):
+    """A rate limit was reached: 429 with ``Retry-After`` (whole seconds, at least 1)."""
+
+    status_code = HttpStatus.TOO_MANY_REQUESTS
+    default_message = "Too many requests"
+
+    def __init__(self, retry_after: float, message: str | None = None) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(message, headers={"Retry-After": str(self.retry_after)})
 
 
 class AborterException(BaseHttpException):

@@ -31,6 +31,7 @@ from ..media_type import MediaType
 from .paths import openapi_path
 from .schemas import HttpErrorBody, QueryErrorBody, SchemaRegistry, ValidationErrorBody
 from .security import EndpointSecurity, endpoint_security
+from .websockets import WEBSOCKETS_KEY, websocket_routes
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -103,6 +104,10 @@ def build_openapi_spec(app: PyJolt) -> dict[str, Any]:
         },
         "paths": {template: item for template, item in paths.items() if item},
     }
+    sockets, socket_schemes = websocket_routes(app, registry, _query_parameters)
+    if sockets:
+        spec[WEBSOCKETS_KEY] = sockets
+        security_schemes.update(socket_schemes)
     if tag_names:
         spec["tags"] = [{"name": tag} for tag in tag_names]
     components: dict[str, Any] = {}
