@@ -8,37 +8,26 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
-from pydantic import ValidationError
-
 from .app_cli import CliCommand
+from .building import build_routes_and_handlers
 from .config import BaseConfig, load_config
 from .controller.base import Controller
-from .controller.decorators import PATH_ATTR
 from .controller.endpoint import (
-    Endpoint,
     as_async,
-    coerce_result,
-    compile_endpoint,
-    resolved_hints,
-    response_defaults,
-    response_model_of,
 )
-from .controller.metadata import META_ATTR
-from .exceptions.defaults import DEFAULT_HANDLERS, internal_error_body
+from .exceptions.answering import answer_exception
 from .exceptions.handler import ExceptionHandler
-from .exceptions.http_exceptions import BadRequest, BaseHttpException
-from .exceptions.registry import ExceptionRegistry, HandlerCall, HandlerEntry
+from .exceptions.http_exceptions import BadRequest
+from .exceptions.registry import ExceptionRegistry, HandlerCall
 from .hosts import AllowedHosts
 from .importing import load_import_string
 from .lifecycle import lifecycle_methods, serve_lifespan
-from .media_type import HttpStatus
 from .openapi.controller import register_openapi_controller
 from .request import ClientDisconnected, Receive, Request, Scope, Send
-from .response import Response, ResponseDefaults
+from .response import Response
 from .routing import Router, UrlBuildError
 from .static import static_controller
 from .websocket.connection import WebSocket
-from .websocket.endpoint import SocketEndpoint, compile_socket_endpoint
 from .websocket.errors import refusal_response
 
 if TYPE_CHECKING:
@@ -85,14 +74,6 @@ def app_path(prefix: str) -> Callable[[A], A]:
     return decorate
 
 
-def join_url(*parts: str) -> str:
-    """Join URL parts: ``('/api', '/users', '/')`` gives ``/api/users/``."""
-    url = "".join(part for part in parts if part and part != "/")
-    if parts and parts[-1] == "/":
-        url += "/"
-    return url or "/"
-
-
 class PyJolt:
     """The application. Subclass it and decorate the subclass with ``@app``.
 
@@ -131,7 +112,7 @@ class PyJolt:
         self.middleware: list[tuple[Any, dict[str, Any]]] = []
         self._http_entry: AsgiEntry = self._build_then_serve
         self._websocket_entry: AsgiEntry = self._build_then_serve
-        self._default_exception_handlers: list[tuple[type[BaseException], HandlerCall]] = []
+        self.default_exception_handlers: list[tuple[type[BaseException], HandlerCall]] = []
         self._startup_hooks: list[Hook] = []
         self._shutdown_hooks: list[Hook] = []
         self.cli_commands: dict[str, CliCommand] = {}
@@ -193,8 +174,8 @@ class PyJolt:
         For extensions (SqlDatabase answers IntegrityError with 409). Like the framework's
         own defaults, an ExceptionHandler's ``@handles`` for the same class wins.
         """
-        if (exc_type, handler) not in self._default_exception_handlers:
-            self._default_exception_handlers.append((exc_type, handler))
+        if (exc_type, handler) not in self.default_exception_handlers:
+            self.default_exception_handlers.append((exc_type, handler))
             self._mark_stale()
 
     def add_middleware(self, middleware: Any, **options: Any) -> None:
@@ -278,19 +259,14 @@ class PyJolt:
     # --- build ------------------------------------------------------------------------
     def build(self) -> None:
         """Compile every endpoint and exception handler (once; not per request)."""
-        self.router = Router(strict_slashes=self.configs.STRICT_SLASHES)
-        self.socket_router = Router(strict_slashes=self.configs.STRICT_SLASHES)
-        self.exception_registry = ExceptionRegistry()
-        for controller_class in self.controllers:
-            self._build_controller(controller_class)
-        for exc_type, func in (*DEFAULT_HANDLERS, *self._default_exception_handlers):
-            name = getattr(func, "__name__", type(func).__name__)
-            entry = HandlerEntry(func, ResponseDefaults(), f"default:{name}")
-            self.exception_registry.register_default(exc_type, entry)
-        for handler_class in self.exception_handlers:
-            self._build_exception_handler(handler_class)
+        build_routes_and_handlers(self)
         self._install_entries()
         self._built = True
+
+    @property
+    def url_prefix(self) -> str:
+        """The ``@app_path`` prefix every route is mounted under (``""`` without one)."""
+        return self._url_prefix
 
     def _install_entries(self) -> None:
         """Choose, once, what serves requests: the flat path, or the middleware chain."""
@@ -303,49 +279,6 @@ class PyJolt:
         self.build()
         entry = self._http_entry if scope["type"] == "http" else self._websocket_entry
         await entry(scope, receive, send)
-
-    def _build_controller(self, controller_class: type[Controller]) -> None:
-        spec = getattr(controller_class, PATH_ATTR, None)
-        prefix = spec.url if spec else ""
-        controller = controller_class(self)
-        seen: set[str] = set()
-        for klass in reversed(controller_class.__mro__):
-            for attr, func in vars(klass).items():
-                meta = getattr(func, META_ATTR, None) if callable(func) else None
-                if meta is None or not meta.routes or attr in seen:
-                    continue
-                seen.add(attr)
-                name = f"{controller_class.__name__}.{attr}"
-                urls = [join_url(self._url_prefix, prefix, route.url) for route in meta.routes]
-                if meta.websocket is not None:
-                    socket = compile_socket_endpoint(name, controller, getattr(klass, attr), urls)
-                    self._add_socket_routes(name, socket, urls)
-                    continue
-                endpoint = compile_endpoint(name, controller, getattr(klass, attr), urls)
-                self._add_routes(name, endpoint, urls)
-
-    def _add_socket_routes(self, name: str, endpoint: SocketEndpoint, urls: list[str]) -> None:
-        for url in dict.fromkeys(urls):
-            self.socket_router.add(url, ["GET"], name, endpoint)  # type: ignore[arg-type]
-
-    def _add_routes(self, name: str, endpoint: Endpoint, urls: list[str]) -> None:
-        by_url: dict[str, list[str]] = {}
-        for route, url in zip(endpoint.meta.routes, urls, strict=True):
-            by_url.setdefault(url, []).append(route.method)
-        for url, methods in by_url.items():
-            self.router.add(url, methods, name, endpoint)
-
-    def _build_exception_handler(self, handler_class: type[ExceptionHandler]) -> None:
-        instance = handler_class(self)
-        for method_name, exc_types in handler_class.handler_methods():
-            method = getattr(instance, method_name)
-            model = response_model_of(resolved_hints(method))
-            defaults = response_defaults(None, model, self.strict_responses)
-            entry = HandlerEntry(
-                as_async(method), defaults, f"{handler_class.__name__}.{method_name}", model
-            )
-            for exc_type in exc_types:
-                self.exception_registry.register(exc_type, entry)
 
     def url_for(
         self, endpoint: str, *, _external: bool = False, _scheme: str = "https", **values: Any
@@ -471,48 +404,7 @@ class PyJolt:
         A handler that re-raises the very exception it was given declines it: the
         exception is then treated as unhandled.
         """
-        entry = self.exception_registry.find(type(exc))
-        if entry is None:
-            return self._unhandled(req, exc)
-        req.reset_response(self._handler_defaults(entry, exc))
-        try:
-            response = coerce_result(req, await entry.call(req, exc))
-            response.render_body()
-            return response
-        except Exception as handler_exc:
-            if handler_exc is exc:
-                return self._unhandled(req, exc)
-            if self.debug:
-                raise
-            logger.error(
-                "Exception handler %s failed while handling %r",
-                entry.name,
-                exc,
-                exc_info=handler_exc,
-            )
-            return self._internal_error(req)
-
-    def _unhandled(self, req: Request, exc: Exception) -> Response[Any]:
-        if self.debug:
-            raise exc
-        logger.critical("Unhandled exception on %s %r", req.method, req.path, exc_info=exc)
-        return self._internal_error(req)
-
-    @staticmethod
-    def _handler_defaults(entry: HandlerEntry, exc: Exception) -> ResponseDefaults:
-        if isinstance(exc, BaseHttpException):
-            status = exc.status_code
-        elif isinstance(exc, ValidationError):
-            status = HttpStatus.UNPROCESSABLE_ENTITY
-        else:
-            status = HttpStatus.INTERNAL_SERVER_ERROR
-        if entry.defaults.status_code != 200 or status == 200:
-            return entry.defaults
-        return ResponseDefaults(status, entry.defaults.media_type, entry.defaults.serialize)
-
-    def _internal_error(self, req: Request) -> Response[Any]:
-        req.reset_response()
-        return req.response.json(internal_error_body()).status(HttpStatus.INTERNAL_SERVER_ERROR)
+        return await answer_exception(self, req, exc)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.configs.APP_NAME!r}>"
