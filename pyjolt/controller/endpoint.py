@@ -11,6 +11,7 @@ import inspect
 import logging
 import typing
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, get_args, get_origin
 
 import anyio.to_thread
@@ -235,6 +236,80 @@ def controller_hooks(controller: Controller) -> tuple[list[Any], list[Any]]:
     return before, after
 
 
+def route_arguments(urls: list[str]) -> set[str]:
+    """Names of the route arguments of all of a handler's URLs."""
+    names: set[str] = set()
+    for url in urls:
+        names |= route_argument_names(url)
+    return names
+
+
+@dataclass
+class ParameterPlan:
+    """Where each handler parameter (after the request) gets its value from."""
+
+    route_names: list[str]
+    accepts_any_keyword: bool
+    body_name: str | None = None
+    body_annotation: Any = None
+    query: QueryPlan | None = None
+
+
+def plan_parameters(
+    name: str,
+    params: list[inspect.Parameter],
+    hints: dict[str, Any],
+    route_args: set[str],
+    injected: frozenset[str],
+    takes_body: bool,
+) -> ParameterPlan:
+    """Sort a handler's parameters into route arguments, the body and query parameters.
+
+    Shared by HTTP and WebSocket endpoints, so both read a signature by the same rules;
+    a parameter nothing can fill, or a route argument the handler does not take, is an
+    EndpointDefinitionError naming it.
+    """
+    plan = ParameterPlan([], any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params))
+    query_values: list[tuple[str, Any, Any]] = []
+    query_models: dict[str, type] = {}
+    for param in params:
+        if param.kind in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
+            continue
+        annotation = hints.get(param.name, param.annotation)
+        if param.name in route_args:
+            plan.route_names.append(param.name)
+        elif param.name in injected:
+            continue
+        elif takes_body and plan.body_name is None and annotation is not EMPTY:
+            plan.body_name, plan.body_annotation = param.name, annotation
+        elif annotation is not EMPTY and is_query_model(annotation):
+            query_models[param.name] = annotation
+        elif annotation is not EMPTY:
+            default = ... if param.default is EMPTY else param.default
+            query_values.append((param.name, annotation, default))
+        elif param.default is EMPTY:
+            body = ", a @consumes body" if takes_body else ""
+            raise EndpointDefinitionError(
+                f"{name}: parameter {param.name!r} is not a route parameter "
+                f"({sorted(route_args) or 'none'}){body}, a typed query parameter or "
+                "injected by a decorator"
+            )
+    try:
+        plan.query = query_plan(name, query_values, query_models)
+    except Exception as exc:  # pydantic cannot validate one of the annotations
+        raise EndpointDefinitionError(
+            f"{name}: the query parameters {[n for n, _, _ in query_values]} cannot be "
+            f"read from the query string: {exc}"
+        ) from exc
+    unused = route_args - set(plan.route_names)
+    if unused and not plan.accepts_any_keyword:
+        raise EndpointDefinitionError(
+            f"{name}: route argument(s) {sorted(unused)} are not parameters of the handler; "
+            "add them to its signature (or **kwargs to ignore them)"
+        )
+    return plan
+
+
 def compile_endpoint(
     name: str, controller: Controller, func: Callable[..., Any], urls: list[str]
 ) -> Endpoint:
@@ -245,55 +320,17 @@ def compile_endpoint(
         check(endpoint)
     hints = resolved_hints(func)
     params = list(inspect.signature(func).parameters.values())[1:]  # drop self
-    injected = injected_parameters(func)
-    route_args: set[str] = set()
-    for url in urls:
-        route_args |= route_argument_names(url)
-
+    route_args = route_arguments(urls)
     pass_request = hasattr(func, "__wrapped__") or bool(params and wants_request(params[0], hints))
     if pass_request and params:
         params = params[1:]
-    accepts_any_keyword = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
-    route_names: list[str] = []
-    query_values: list[tuple[str, Any, Any]] = []
-    query_models: dict[str, type] = {}
-    for param in params:
-        if param.kind in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
-            continue
-        annotation = hints.get(param.name, param.annotation)
-        if param.name in route_args:
-            route_names.append(param.name)
-        elif param.name in injected:
-            continue
-        elif meta.consumes and endpoint.body_name is None and annotation is not EMPTY:
-            endpoint.body_name = param.name
-            endpoint.body_annotation = annotation
-        elif annotation is not EMPTY and is_query_model(annotation):
-            query_models[param.name] = annotation
-        elif annotation is not EMPTY:
-            default = ... if param.default is EMPTY else param.default
-            query_values.append((param.name, annotation, default))
-        elif param.default is EMPTY:
-            raise EndpointDefinitionError(
-                f"{name}: parameter {param.name!r} is not a route parameter "
-                f"({sorted(route_args) or 'none'}), a @consumes body, a typed query "
-                "parameter or injected by a decorator"
-            )
-    try:
-        endpoint.query = query_plan(name, query_values, query_models)
-    except Exception as exc:  # pydantic cannot validate one of the annotations
-        raise EndpointDefinitionError(
-            f"{name}: the query parameters {[n for n, _, _ in query_values]} cannot be "
-            f"read from the query string: {exc}"
-        ) from exc
-    unused = route_args - set(route_names)
-    if unused and not accepts_any_keyword:
-        raise EndpointDefinitionError(
-            f"{name}: route argument(s) {sorted(unused)} are not parameters of the handler; "
-            "add them to its signature (or **kwargs to ignore them)"
-        )
-    endpoint.route_param_names = tuple(route_names)
-    endpoint.pass_all_route_params = accepts_any_keyword or set(route_names) == route_args
+    plan = plan_parameters(
+        name, params, hints, route_args, injected_parameters(func), takes_body=bool(meta.consumes)
+    )
+    endpoint.body_name, endpoint.body_annotation = plan.body_name, plan.body_annotation
+    endpoint.query = plan.query
+    endpoint.route_param_names = tuple(plan.route_names)
+    endpoint.pass_all_route_params = plan.accepts_any_keyword or set(plan.route_names) == route_args
 
     if meta.consumes and meta.consumes != "empty":
         endpoint.check_content_type = content_type_check(meta.consumes)

@@ -18,16 +18,16 @@ from pydantic import TypeAdapter
 
 from ..controller.base import Controller
 from ..controller.endpoint import (
-    EMPTY,
     EndpointDefinitionError,
     as_async,
     controller_hooks,
+    plan_parameters,
     resolved_hints,
-    route_argument_names,
+    route_arguments,
 )
 from ..controller.guards import Guard, guards_of
 from ..controller.metadata import WRAPPER_CHECKS_ATTR, endpoint_meta, injected_parameters
-from ..controller.query import QueryPlan, is_query_model, query_plan
+from ..controller.query import QueryPlan
 from ..exceptions.http_exceptions import UnauthorizedException
 from ..origins import OriginList, same_origin
 from ..serialization import Serializer, dump_json, model_serializer
@@ -247,39 +247,16 @@ def compile_socket_endpoint(
             f"{name}: a WebSocket handler receives the socket: async def {func.__name__}"
             "(self, ws: WebSocket, ...)"
         )
-    params = params[1:]
-    route_args: set[str] = set()
-    for url in urls:
-        route_args |= route_argument_names(url)
-    injected = injected_parameters(func)
-    route_names: list[str] = []
-    query_values: list[tuple[str, Any, Any]] = []
-    query_models: dict[str, type] = {}
-    for param in params:
-        if param.kind in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
-            continue
-        annotation = hints.get(param.name, param.annotation)
-        if param.name in route_args:
-            route_names.append(param.name)
-        elif param.name in injected:
-            continue
-        elif annotation is not EMPTY and is_query_model(annotation):
-            query_models[param.name] = annotation
-        elif annotation is not EMPTY:
-            default = ... if param.default is EMPTY else param.default
-            query_values.append((param.name, annotation, default))
-        elif param.default is EMPTY:
-            raise EndpointDefinitionError(
-                f"{name}: parameter {param.name!r} is not a route parameter "
-                f"({sorted(route_args) or 'none'}), a typed query parameter or injected"
-            )
-    unused = route_args - set(route_names)
-    if unused and not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
-        raise EndpointDefinitionError(
-            f"{name}: route argument(s) {sorted(unused)} are not parameters of the handler"
-        )
-    endpoint.route_param_names = tuple(route_names)
-    endpoint.query = query_plan(name, query_values, query_models)
+    plan = plan_parameters(
+        name,
+        params[1:],
+        hints,
+        route_arguments(urls),
+        injected_parameters(func),
+        takes_body=False,
+    )
+    endpoint.route_param_names = tuple(plan.route_names)
+    endpoint.query = plan.query
 
     app = controller.app
     options = endpoint.options
