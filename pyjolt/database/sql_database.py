@@ -32,6 +32,7 @@ from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
 from .integrity import data_error_response, integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
+from .settings import DatabaseSettings
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -126,6 +127,7 @@ class SqlDatabase(BaseExtension):
                 "its own db_name and variable_prefix, e.g. "
                 "SqlDatabase(db_name='analytics', variable_prefix='ANALYTICS_')"
             )
+        app.configs.register_section(DatabaseSettings, self.variable_prefix)
         super().init_app(app)
         app.add_on_startup(self.connect)
         app.add_default_exception_handler(IntegrityError, integrity_error_response)
