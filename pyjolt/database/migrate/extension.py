@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...extension import BaseExtension
-from ..connection import describe_target, failure_reason, one_line, parse_database_uri
+from ..connection import (
+    anchor_sqlite_path,
+    describe_target,
+    failure_reason,
+    one_line,
+    parse_database_uri,
+)
 from ..errors import DatabaseExtensionError, MigrationError, ModelsOutOfSyncError
 from ..settings import DEFAULT_MIGRATION_DIR, MigrateSettings
 from .environment import SETTINGS_KEY, MigrationSettings
@@ -115,6 +121,7 @@ class Migrate(BaseExtension):
         sync_uri = self.get_conf("ALEMBIC_DATABASE_URI_SYNC")
         if sync_uri:
             url = parse_database_uri(sync_uri, sync_key, require_async=False)
+            url = anchor_sqlite_path(url, self.app.configs.BASE_PATH)
             return MigrationSettings(
                 self.db.db_name, url, sync_key, False, self.db.metadata, skip_empty_revisions
             )
