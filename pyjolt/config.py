@@ -320,7 +320,7 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
                     values[name] = found
                     sources[key] = "environment"
                 else:
-                    sources[key] = f"default ({section.__name__})"
+                    sources[key] = "default"
         try:
             settings = section.model_validate(values)
         except ValidationError as exc:

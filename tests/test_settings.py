@@ -51,7 +51,8 @@ def test_without_the_variable_the_section_default_applies(tmp_path: Path) -> Non
 
     assert isinstance(cache.backend, MemoryCacheBackend)
     assert app.configs.get("CACHE_KEY_PREFIX") == "pyjolt:cache:"
-    assert app.configs.source_of("CACHE_KEY_PREFIX") == "default (CacheSettings)"
+    assert app.configs.source_of("CACHE_KEY_PREFIX") == "default"
+    assert app.configs.section_of("CACHE_KEY_PREFIX").__name__ == "CacheSettings"
 
 
 def test_a_key_declared_on_the_config_class_is_overridden_by_the_environment(

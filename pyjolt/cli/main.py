@@ -281,6 +281,27 @@ def routes(
     show_routes(app_spec, as_json)
 
 
+@app.command(
+    "config",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt config\n\n"
+        "  pyjolt config --json | jq '.[] | select(.source == \".env\")'\n\n"
+        "Sources: default, class Config (set in the config class), .env, environment, "
+        "explicit. Secrets (SECRET_KEY, *_KEY, *_TOKEN, *_PASSWORD, passwords in URLs) "
+        "are masked."
+    ),
+)
+def config(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    app_spec: AppOption = None,
+) -> None:
+    """Show the effective configuration and where each value came from."""
+    from .config_view import show_config
+
+    show_config(app_spec, as_json)
+
+
 @openapi_app.command(
     "export",
     epilog=(

@@ -5,6 +5,7 @@ migrates the project's own SQLite database."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -191,3 +192,47 @@ def test_dev_applies_dotenv_and_its_edits_on_reload(
     memory = probe_until(base_url, log, "Shop", RELOAD_TIMEOUT)
     assert memory["backend"] == "MemoryCacheBackend"
     assert process.poll() is None
+
+
+# --- pyjolt config ---------------------------------------------------------------------
+
+
+def test_config_shows_each_value_with_its_source_and_masks_secrets(project: Path) -> None:
+    (project / ".env").write_text(
+        "PORT=9001\nCACHE_REDIS_URL=redis://:s3cret-cache@127.0.0.1:6379/0\n", encoding="utf-8"
+    )
+    env = {
+        **environment(),
+        "HOST": "0.0.0.0",
+        "DATABASE_URI": "postgresql+asyncpg://shop:pg-pa55@127.0.0.1/shop",
+        "DATABASE_URL": "postgresql://typo",
+        "MAIL_API_KEY": "k-123",
+    }
+
+    env.pop("PORT", None)
+
+    result = ok(pyjolt("config", "--json", cwd=project, env=env))
+    table = ok(pyjolt("config", cwd=project, env=env))
+
+    rows = {row["key"]: row for row in json.loads(result.stdout)}
+    assert (rows["PORT"]["value"], rows["PORT"]["source"]) == (9001, ".env")
+    assert (rows["HOST"]["value"], rows["HOST"]["source"]) == ("0.0.0.0", "environment")
+    assert (rows["APP_NAME"]["value"], rows["APP_NAME"]["source"]) == ("Shop", "class Config")
+    assert rows["DEBUG"]["source"] == "class Config"
+    assert rows["MAX_BODY_SIZE"]["source"] == "default"
+    assert rows["CACHE_REDIS_URL"] == {
+        "key": "CACHE_REDIS_URL",
+        "value": "redis://:********@127.0.0.1:6379/0",
+        "source": ".env",
+        "declared_by": "CacheSettings",
+    }
+    assert rows["CACHE_DURATION"]["source"] == "default"
+    assert rows["DATABASE_URI"]["value"] == "postgresql+asyncpg://shop:********@127.0.0.1/shop"
+    assert rows["SECRET_KEY"]["value"] == "********"
+    for output in (result.stdout, table.stdout):
+        assert "s3cret-cache" not in output and "pg-pa55" not in output
+        assert "MAIL_API_KEY" not in output  # not a setting: warned about below, never shown
+    assert "SECRET_KEY" in table.stdout and ".env" in table.stdout
+    assert "DATABASE_URL matches no setting of this app; did you mean DATABASE_URI?" in (
+        result.stderr
+    )
