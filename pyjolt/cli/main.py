@@ -282,6 +282,28 @@ def routes(
 
 
 @app.command(
+    "console",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt console\n\n"
+        "  >>> await Note.query(session).count()\n\n"
+        "  pyjolt console --shell python   # the standard REPL even when IPython is installed"
+    ),
+)
+def console_command(
+    shell: Annotated[
+        str,
+        typer.Option("--shell", help="auto (IPython when installed), ipython or python."),
+    ] = "auto",
+    app_spec: AppOption = None,
+) -> None:
+    """An async REPL with the app started: app, config, db, session and the models."""
+    from .repl import run_console
+
+    run_console(app_spec, shell)
+
+
+@app.command(
     "config",
     epilog=(
         "Examples:\n\n"
