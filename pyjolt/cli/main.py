@@ -304,6 +304,31 @@ def console_command(
 
 
 @app.command(
+    "upgrade",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt upgrade --dry-run\n\n"
+        "  pyjolt upgrade\n\n"
+        "Exit 3 when conflicts remain (each file is listed) or the project has uncommitted "
+        "changes (pass --force to upgrade them as they are)."
+    ),
+)
+def upgrade(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Upgrade even with uncommitted changes.")
+    ] = False,
+    app_spec: AppOption = None,
+) -> None:
+    """Bring the project up to the current project template (copier's update, merged)."""
+    from .upgrade import run_upgrade
+
+    run_upgrade(app_spec, dry_run, force)
+
+
+@app.command(
     "config",
     epilog=(
         "Examples:\n\n"
