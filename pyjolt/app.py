@@ -26,6 +26,7 @@ from .openapi.controller import register_openapi_controller
 from .request import ClientDisconnected, Receive, Request, Scope, Send
 from .response import Response
 from .routing import Router, UrlBuildError
+from .settings import warn_about_unknown_variables
 from .static import static_controller
 from .websocket.connection import WebSocket
 from .websocket.errors import refusal_response
@@ -121,6 +122,8 @@ class PyJolt:
         self.template_context_providers: list[ContextProvider] = []
         self._templates: Templates | None = None
         self._load_configured()
+        # After the extensions registered their settings: every key is known now.
+        warn_about_unknown_variables(self.configs)
 
     # --- assembling -------------------------------------------------------------------
     def _default_base_path(self) -> str:

@@ -6,12 +6,17 @@ import json
 import os
 import types
 from collections.abc import Mapping, Sequence, Set
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 TEN_MIB = 10 * 1024 * 1024
 STRUCTURED_TYPES = (list, tuple, set, frozenset, dict, Mapping, Sequence, Set, BaseModel)
+
+if TYPE_CHECKING:
+    from .settings import SettingsSection
+
+    S = TypeVar("S", bound=SettingsSection)
 
 if TYPE_CHECKING:
     # Type checkers must see pydantic's own metaclass as the base, or every user's
@@ -78,28 +83,56 @@ def _is_structured(annotation: Any) -> bool:
     return issubclass(target, STRUCTURED_TYPES)
 
 
-def environment_values(config_class: type[BaseModel]) -> dict[str, Any]:
-    """Values of declared keys found in the environment (same name, empty ones ignored).
+def _accepts_text(annotation: Any) -> bool:
+    """Whether a plain string is a valid value of this type (``str | list[str]``)."""
+    if annotation is str:
+        return True
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _accepts_text(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_accepts_text(arg) for arg in get_args(annotation))
+    return False
+
+
+def environment_value(owner: str, key: str, annotation: Any) -> Any:
+    """The environment's value for ``key`` (None when unset or empty).
 
     Strings go to pydantic as they are (its lax mode turns "false" into a bool, "9000"
     into an int); lists, dicts and models are read as JSON.
     """
+    raw = os.environ.get(key)
+    if not raw:
+        return None
+    if not _is_structured(annotation):
+        return raw
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        if _accepts_text(annotation):
+            return raw  # ``str | list[str]``: "Bearer, Token" is a plain string
+        raise ConfigError(
+            f"Invalid configuration in {owner}: {key}: the environment "
+            f"variable must be JSON ({exc}), got {raw!r}"
+        ) from None
+
+
+def environment_values(config_class: type[BaseModel]) -> dict[str, Any]:
+    """Values of declared keys found in the environment (same name, empty ones ignored)."""
     found: dict[str, Any] = {}
     for name, info in config_class.model_fields.items():
-        raw = os.environ.get(name)
-        if not raw:
-            continue
-        if not _is_structured(info.annotation):
-            found[name] = raw
-            continue
-        try:
-            found[name] = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(
-                f"Invalid configuration in {config_class.__name__}: {name}: the environment "
-                f"variable must be JSON ({exc}), got {raw!r}"
-            ) from None
+        value = environment_value(config_class.__name__, name, info.annotation)
+        if value is not None:
+            found[name] = value
     return found
+
+
+def declaring_class(config_class: type[BaseModel], key: str) -> type:
+    """The class of ``config_class``'s MRO whose body sets ``key`` (BaseConfig for defaults)."""
+    for klass in config_class.__mro__:
+        if key in vars(klass).get("__annotations__", {}):
+            return klass
+    return config_class
 
 
 class BaseConfig(BaseModel, metaclass=_ConfigMeta):
@@ -112,9 +145,28 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
 
     model_config = ConfigDict(extra="allow", validate_default=True, arbitrary_types_allowed=True)
 
+    #: Where each key's value came from: "explicit", "environment", "default" or
+    #: "class <Name>" (set in the body of a subclass), for ``pyjolt config``.
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    #: Keys registered by extensions' settings sections, with the section's class.
+    _section_keys: dict[str, type[SettingsSection]] = PrivateAttr(default_factory=dict)
+    _section_families: set[str] = PrivateAttr(default_factory=set)
+
     def __init__(self, **values: Any) -> None:
         # Environment first, explicit values win: Config(DEBUG=False) beats DEBUG=true.
-        super().__init__(**{**environment_values(type(self)), **values})
+        from_environment = environment_values(type(self))
+        super().__init__(**{**from_environment, **values})
+        for key in type(self).model_fields:
+            if key in values:
+                self._sources[key] = "explicit"
+            elif key in from_environment:
+                self._sources[key] = "environment"
+            else:
+                klass = declaring_class(type(self), key)
+                source = "default" if klass is BaseConfig else f"class {klass.__name__}"
+                self._sources[key] = source
+        for key in self.model_extra or {}:
+            self._sources[key] = "explicit"
 
     APP_NAME: str = Field(default="PyJolt App", description="Human-readable name of the app")
     VERSION: str = Field(default="1.0.0", description="Application version")
@@ -240,6 +292,66 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
     )
     RATE_LIMIT_KEY_PREFIX: str = "pyjolt:ratelimit:"
 
+    # --- extension settings ----------------------------------------------------------
+    def register_section(self, section: type[S], prefix: str = "") -> S:
+        """Read ``section``'s keys (each behind ``prefix``) and return them validated.
+
+        A key the config sets (declared on the class, passed to the constructor) keeps
+        that value, so the environment overrides it as for any declared key; a key the
+        config does not have is read from the environment variable of the same name,
+        else takes the section's default. The values are also set on the config, so
+        ``config.get(key)`` sees them. A bad value raises ConfigError naming the key.
+        """
+        declared = type(self).model_fields
+        extra = self.model_extra or {}
+        values: dict[str, Any] = {}
+        sources: dict[str, str] = {}
+        for name, info in section.model_fields.items():
+            key = f"{prefix}{name}"
+            if key in declared:
+                values[name] = getattr(self, key)
+                sources[key] = self._sources.get(key, "default")
+            elif key in extra:
+                values[name] = extra[key]
+                sources[key] = self._sources.get(key, "explicit")
+            else:
+                found = environment_value(type(self).__name__, key, info.annotation)
+                if found is not None:
+                    values[name] = found
+                    sources[key] = "environment"
+                else:
+                    sources[key] = "default"
+        try:
+            settings = section.model_validate(values)
+        except ValidationError as exc:
+            raise ConfigError(
+                describe_validation_error(type(self).__name__, exc, prefix=prefix)
+            ) from None
+        for name in section.model_fields:
+            key = f"{prefix}{name}"
+            if key not in declared:
+                setattr(self, key, getattr(settings, name))
+            self._sources[key] = sources[key]
+            self._section_keys[key] = section
+        self._section_families.update(f"{prefix}{family}" for family in section.families)
+        return settings
+
+    def known_keys(self) -> list[str]:
+        """Every key this config has: declared, passed, or registered by an extension."""
+        return sorted({*type(self).model_fields, *(self.model_extra or {}), *self._section_keys})
+
+    def section_families(self) -> set[str]:
+        """Key families (``CACHE_``, ``ANALYTICS_DATABASE_``) of the registered sections."""
+        return set(self._section_families)
+
+    def source_of(self, key: str) -> str:
+        """Where ``key``'s value came from (see ``_sources``); "unknown" for other keys."""
+        return self._sources.get(key, "unknown")
+
+    def section_of(self, key: str) -> type[SettingsSection] | None:
+        """The settings section that registered ``key``, if any."""
+        return self._section_keys.get(key)
+
     def get(self, key: str, default: Any = None) -> Any:
         """Return a config value by name, or ``default`` when it is not set."""
         value = getattr(self, key, default)
@@ -251,11 +363,11 @@ class BaseConfig(BaseModel, metaclass=_ConfigMeta):
         return os.path.join(base, folder.lstrip("/\\"))
 
 
-def describe_validation_error(config_name: str, exc: ValidationError) -> str:
+def describe_validation_error(config_name: str, exc: ValidationError, prefix: str = "") -> str:
     """Turn pydantic's error list into one message naming each bad key."""
     problems = []
     for error in exc.errors(include_url=False):
-        key = ".".join(str(part) for part in error["loc"]) or "<config>"
+        key = prefix + (".".join(str(part) for part in error["loc"]) or "<config>")
         problems.append(f"{key}: {error['msg']} (got {error.get('input')!r})")
     return f"Invalid configuration in {config_name}: " + "; ".join(problems)
 

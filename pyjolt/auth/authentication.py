@@ -32,6 +32,7 @@ from .schemes import (
     security_scheme,
     security_scheme_name,
 )
+from .settings import AuthenticationSettings
 from .signed_cookies import DEFAULT_COOKIE_SALT, sign_value, unsign_value
 from .tokens import decode_jwt, encode_jwt, hmac_key
 
@@ -122,6 +123,7 @@ class Authentication(BaseExtension):
 
     # --- extension ---------------------------------------------------------------------
     def init_app(self, app: PyJolt) -> None:
+        app.configs.register_section(AuthenticationSettings, self.variable_prefix)
         super().init_app(app)
         self._apps.add(app)
         app.add_on_startup(self._check_configuration)

@@ -19,7 +19,7 @@ from ..controller.metadata import add_wrapper_check
 from ..extension import BaseExtension
 from ..response import Response
 from .backends.base import CacheBackend
-from .backends.memory import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_MEMORY, MemoryCacheBackend
+from .backends.memory import MemoryCacheBackend
 from .entries import CachedResponse
 from .policy import (
     CACHEABLE_METHODS,
@@ -28,6 +28,7 @@ from .policy import (
     response_cache_key,
     response_is_storable,
 )
+from .settings import DEFAULT_DURATION, DEFAULT_MAX_ENTRY_SIZE, CacheSettings
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -38,9 +39,6 @@ logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-DEFAULT_DURATION = 300
-DEFAULT_KEY_PREFIX = "pyjolt:cache:"
-DEFAULT_MAX_ENTRY_SIZE = 1024 * 1024
 ITEM_NAMESPACE = "item:"
 
 
@@ -76,30 +74,26 @@ class Cache(BaseExtension):
     def init_app(self, app: PyJolt) -> None:
         super().init_app(app)
         self._apps.add(app)
-        self.duration = float(self.get_conf("CACHE_DURATION", DEFAULT_DURATION))
-        _check_duration(self.duration)
-        self.max_entry_size = int(self.get_conf("CACHE_MAX_ENTRY_SIZE", DEFAULT_MAX_ENTRY_SIZE))
-        self._backend = self._make_backend()
+        settings = app.configs.register_section(CacheSettings, self.variable_prefix)
+        self.duration = settings.CACHE_DURATION
+        self.max_entry_size = settings.CACHE_MAX_ENTRY_SIZE
+        self._backend = self._make_backend(settings)
         app.add_on_startup(self._backend.start)
         app.add_on_shutdown(self._backend.close)
 
-    def _make_backend(self) -> CacheBackend:
-        url = self.get_conf("CACHE_REDIS_URL")
-        if url:
-            from .backends.redis import DEFAULT_RETRY_INTERVAL, DEFAULT_TIMEOUT, RedisCacheBackend
+    def _make_backend(self, settings: CacheSettings) -> CacheBackend:
+        if settings.CACHE_REDIS_URL:
+            from .backends.redis import RedisCacheBackend
 
             return RedisCacheBackend(
-                str(url),
-                password=self.get_conf("CACHE_REDIS_PASSWORD"),
-                key_prefix=str(self.get_conf("CACHE_KEY_PREFIX", DEFAULT_KEY_PREFIX)),
-                timeout=float(self.get_conf("CACHE_REDIS_TIMEOUT", DEFAULT_TIMEOUT)),
-                retry_interval=float(
-                    self.get_conf("CACHE_REDIS_RETRY_INTERVAL", DEFAULT_RETRY_INTERVAL)
-                ),
+                settings.CACHE_REDIS_URL,
+                password=settings.CACHE_REDIS_PASSWORD,
+                key_prefix=settings.CACHE_KEY_PREFIX,
+                timeout=settings.CACHE_REDIS_TIMEOUT,
+                retry_interval=settings.CACHE_REDIS_RETRY_INTERVAL,
             )
         return MemoryCacheBackend(
-            max_entries=int(self.get_conf("CACHE_MAX_ENTRIES", DEFAULT_MAX_ENTRIES)),
-            max_memory=int(self.get_conf("CACHE_MAX_MEMORY", DEFAULT_MAX_MEMORY)),
+            max_entries=settings.CACHE_MAX_ENTRIES, max_memory=settings.CACHE_MAX_MEMORY
         )
 
     def worker_warnings(self, workers: int) -> list[str]:

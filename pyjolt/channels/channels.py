@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..extension import BaseExtension, configured_workers
 from ..serialization import dump_json
 from ..websocket.connection import WebSocket, WebSocketDisconnect
+from .settings import ChannelsSettings
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_KEY_PREFIX = "pyjolt:channels:"
 TEXT, BINARY = b"t", b"b"
 
 
@@ -53,12 +53,13 @@ class Channels(BaseExtension):
 
     def init_app(self, app: PyJolt) -> None:
         super().init_app(app)
-        url = self.get_conf("CHANNELS_REDIS_URL")
-        if url:
+        settings = app.configs.register_section(ChannelsSettings, self.variable_prefix)
+        if settings.CHANNELS_REDIS_URL:
             from .redis import RedisBroadcast
 
-            prefix = str(self.get_conf("CHANNELS_KEY_PREFIX", DEFAULT_KEY_PREFIX))
-            self.broadcast = RedisBroadcast(str(url), prefix, self.deliver)
+            self.broadcast = RedisBroadcast(
+                settings.CHANNELS_REDIS_URL, settings.CHANNELS_KEY_PREFIX, self.deliver
+            )
             app.add_on_startup(self.broadcast.start)
             app.add_on_shutdown(self.broadcast.stop)
         elif configured_workers() > 1:

@@ -281,6 +281,74 @@ def routes(
     show_routes(app_spec, as_json)
 
 
+@app.command(
+    "console",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt console\n\n"
+        "  >>> await Note.query(session).count()\n\n"
+        "  pyjolt console --shell python   # the standard REPL even when IPython is installed"
+    ),
+)
+def console_command(
+    shell: Annotated[
+        str,
+        typer.Option("--shell", help="auto (IPython when installed), ipython or python."),
+    ] = "auto",
+    app_spec: AppOption = None,
+) -> None:
+    """An async REPL with the app started: app, config, db, session and the models."""
+    from .repl import run_console
+
+    run_console(app_spec, shell)
+
+
+@app.command(
+    "upgrade",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt upgrade --dry-run\n\n"
+        "  pyjolt upgrade\n\n"
+        "Exit 3 when conflicts remain (each file is listed) or the project has uncommitted "
+        "changes (pass --force to upgrade them as they are)."
+    ),
+)
+def upgrade(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Show what would change; write nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Upgrade even with uncommitted changes.")
+    ] = False,
+    app_spec: AppOption = None,
+) -> None:
+    """Bring the project up to the current project template (copier's update, merged)."""
+    from .upgrade import run_upgrade
+
+    run_upgrade(app_spec, dry_run, force)
+
+
+@app.command(
+    "config",
+    epilog=(
+        "Examples:\n\n"
+        "  pyjolt config\n\n"
+        "  pyjolt config --json | jq '.[] | select(.source == \".env\")'\n\n"
+        "Sources: default, class Config (set in the config class), .env, environment, "
+        "explicit. Secrets (SECRET_KEY, *_KEY, *_TOKEN, *_PASSWORD, passwords in URLs) "
+        "are masked."
+    ),
+)
+def config(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    app_spec: AppOption = None,
+) -> None:
+    """Show the effective configuration and where each value came from."""
+    from .config_view import show_config
+
+    show_config(app_spec, as_json)
+
+
 @openapi_app.command(
     "export",
     epilog=(

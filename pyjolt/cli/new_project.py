@@ -198,7 +198,7 @@ def create_project(
         # mkdtemp makes the folder 0o700; the project folder is the user's like any other.
         os.chmod(staging, default_folder_mode())
         render("project", staging, answers, interactive=interactive)
-        recorded = {**answers, **_fix_answers_file(staging)}
+        recorded = {**answers, **fix_answers_file(staging, answers["pyjolt_version"])}
         _add_generated_parts(staging, recorded)
         _move_into_place(staging, target)
     except BaseException:
@@ -208,15 +208,24 @@ def create_project(
     return target
 
 
-def _fix_answers_file(root: Path) -> dict[str, Any]:
-    """Point ``_src_path`` at the packaged template; return the recorded answers."""
+def fix_answers_file(root: Path, pyjolt_version: str) -> dict[str, Any]:
+    """Point ``_src_path`` at the packaged template, record the template version (as
+    ``_commit``) and the PyJolt version rendered with; return the recorded answers.
+
+    Both versions are what ``pyjolt upgrade`` needs to render the project's template
+    again exactly as it was.
+    """
     import yaml
+
+    from .template_versions import current_version
 
     path = root / ANSWERS_FILE
     text = path.read_text(encoding="utf-8")
     recorded = yaml.safe_load(text) or {}
     header = "".join(line for line in text.splitlines(True) if line.startswith("#"))
     recorded["_src_path"] = package_reference("project")
+    recorded["_commit"] = current_version()
+    recorded["pyjolt_version"] = pyjolt_version
     body = yaml.safe_dump(recorded, sort_keys=True, default_flow_style=False)
     path.write_text(header + body, encoding="utf-8")
     return recorded

@@ -108,13 +108,22 @@ def find_project(app_option: str | None = None, start: Path | None = None) -> Pr
     raise CliError(f"no PyJolt project found in {start} or its parents", hint=NOT_A_PROJECT_HINT)
 
 
-def load_dotenv_file(root: Path) -> None:
-    """Load ``root/.env`` into the environment without overriding what is already set."""
-    env_file = root / ".env"
-    if env_file.is_file():
-        from dotenv import load_dotenv
+def load_dotenv_file(root: Path) -> set[str]:
+    """Load ``root/.env`` into the environment without overriding what is already set.
 
-        load_dotenv(env_file, override=False)
+    Returns the names of the variables it set (those not set before).
+    """
+    env_file = root / ".env"
+    if not env_file.is_file():
+        return set()
+    from dotenv import dotenv_values
+
+    loaded = set()
+    for name, value in dotenv_values(env_file).items():
+        if value is not None and name not in os.environ:
+            os.environ[name] = value
+            loaded.add(name)
+    return loaded
 
 
 def import_app_object(project: Project) -> Any:

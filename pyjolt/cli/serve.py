@@ -2,8 +2,9 @@
 
 ``dev`` reloads on changes (uvicorn's watchfiles reloader): a syntax error in user code
 stops the worker, the reloader keeps watching, and the next save restarts it. DEBUG is
-forced on through the environment (config values come from it), and ``.env`` is loaded
-first in both commands without overriding variables already set.
+forced on through the environment (config values come from it). ``.env`` is loaded
+without overriding variables already set: by ``run`` once, by ``dev`` in each reloaded
+worker (see dev_app), so edits to it apply on the next reload.
 
 ``run`` builds the app once in the main process first, so a broken app fails before any
 worker starts and parts that are wrong with several workers are warned about once; see
@@ -17,7 +18,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import console
+from . import console, dev_app
 from .errors import UsageError
 from .project import Project, find_project, load_dotenv_file
 
@@ -27,12 +28,13 @@ if TYPE_CHECKING:
 RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.j2", ".env"]
 
 
-def _prepare(app_spec: str | None, port: int) -> Project:
+def _prepare(app_spec: str | None, port: int, dotenv: bool = True) -> Project:
     """Find the project, load .env, and make its package importable by server workers."""
     if not 0 < port < 65536:
         raise UsageError(f"--port {port} is not a TCP port (1-65535)")
     project = find_project(app_spec)
-    load_dotenv_file(project.root)
+    if dotenv:
+        load_dotenv_file(project.root)
     # The app module is imported by uvicorn (and by its reload worker processes), which
     # inherit the working directory and PYTHONPATH.
     os.chdir(project.root)
@@ -45,8 +47,11 @@ def _prepare(app_spec: str | None, port: int) -> Project:
 
 
 def run_dev(host: str, port: int, app_spec: str | None) -> None:
-    project = _prepare(app_spec, port)
+    # The reloader must not hold .env's values: its workers would inherit them, stale.
+    project = _prepare(app_spec, port, dotenv=False)
     os.environ["DEBUG"] = "true"
+    os.environ[dev_app.APP_VARIABLE] = project.app_spec
+    os.environ[dev_app.ROOT_VARIABLE] = str(project.root)
     import uvicorn
 
     console.info(
@@ -54,7 +59,7 @@ def run_dev(host: str, port: int, app_spec: str | None) -> None:
         "(reload on, DEBUG on; Ctrl+C stops)"
     )
     uvicorn.run(
-        project.app_spec,
+        dev_app.FACTORY,
         factory=True,
         host=host,
         port=port,

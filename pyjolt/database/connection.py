@@ -7,6 +7,7 @@ server reads the same wherever it is found: the config key, the masked URL, the 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from typing import Any
 
@@ -100,6 +101,31 @@ def parse_database_uri(raw: Any, key: str, *, require_async: bool) -> URL:
             f"use an async driver, e.g. {ASYNC_EXAMPLES}"
         )
     return url
+
+
+def relative_sqlite_path(url: URL) -> str | None:
+    """The file path of a SQLite URL when it is relative (``sqlite+aiosqlite:///./x.db``).
+
+    None for other databases, in-memory databases, ``file:`` URIs and absolute paths.
+    """
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:") or os.path.isabs(database):
+        return None
+    return database
+
+
+def anchor_sqlite_path(url: URL, base: str | None) -> URL:
+    """``url`` with a relative SQLite path made absolute under ``base`` (the app's BASE_PATH).
+
+    A relative path would otherwise depend on the working directory: a command run from
+    a sub-folder of the project would create and migrate a second, empty database there.
+    """
+    relative = relative_sqlite_path(url)
+    if relative is None or not base:
+        return url
+    return url.set(database=os.path.normpath(os.path.join(base, relative)))
 
 
 def connection_failure(key: str, url: URL, exc: BaseException) -> DatabaseConnectionError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 from ..controller.metadata import declare_injected
 from ..extension import BaseExtension
 from .connection import (
+    anchor_sqlite_path,
     connection_failure,
     failure_reason,
     mask_uri,
@@ -32,6 +34,7 @@ from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
 from .integrity import data_error_response, integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
+from .settings import DatabaseSettings
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -107,6 +110,7 @@ class SqlDatabase(BaseExtension):
         self.name = db_name
         self._engine: AsyncEngine | None = None
         self._sessionmaker: async_sessionmaker[AsyncSession] | None = None
+        self._warned_stranded = False
 
     @property
     def uri_key(self) -> str:
@@ -126,6 +130,7 @@ class SqlDatabase(BaseExtension):
                 "its own db_name and variable_prefix, e.g. "
                 "SqlDatabase(db_name='analytics', variable_prefix='ANALYTICS_')"
             )
+        app.configs.register_section(DatabaseSettings, self.variable_prefix)
         super().init_app(app)
         app.add_on_startup(self.connect)
         app.add_default_exception_handler(IntegrityError, integrity_error_response)
@@ -134,8 +139,37 @@ class SqlDatabase(BaseExtension):
 
     # --- configuration --------------------------------------------------------------
     def database_url(self) -> URL:
-        """The parsed ``{prefix}DATABASE_URI``; raises DatabaseConfigError naming the key."""
-        return parse_database_uri(self.get_conf("DATABASE_URI"), self.uri_key, require_async=True)
+        """The parsed ``{prefix}DATABASE_URI``; raises DatabaseConfigError naming the key.
+
+        A relative SQLite path is relative to the app's BASE_PATH, not to the working
+        directory, so every command and server finds the same file.
+        """
+        raw = self.get_conf("DATABASE_URI")
+        url = parse_database_uri(raw, self.uri_key, require_async=True)
+        anchored = anchor_sqlite_path(url, self.app.configs.BASE_PATH)
+        if anchored is not url:
+            self._warn_about_a_stranded_file(url, anchored)
+        return anchored
+
+    def _warn_about_a_stranded_file(self, url: URL, anchored: URL) -> None:
+        """Warn (once) when the file the path used to mean exists and the new one does not.
+
+        Before relative SQLite paths were anchored at BASE_PATH they were relative to
+        the working directory; an existing database there would otherwise look lost.
+        """
+        old, new = os.path.abspath(str(url.database)), str(anchored.database)
+        if self._warned_stranded or old == new or os.path.exists(new) or not os.path.isfile(old):
+            return
+        self._warned_stranded = True
+        logger.warning(
+            "%s: the SQLite path %r is relative to BASE_PATH, so the database is %s; "
+            "the file %s (relative to the working directory) is not used: move it there, "
+            "or write an absolute path",
+            self.uri_key,
+            url.database,
+            new,
+            old,
+        )
 
     def engine_options(self) -> dict[str, Any]:
         """create_async_engine keyword arguments from the optional config keys."""

@@ -28,15 +28,18 @@ from .queue import (
     retry_middleware,
 )
 from .scheduling import scheduled_methods
+from .settings import (
+    DEFAULT_CLAIM_TTL,
+    DEFAULT_KEY_PREFIX,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+    TaskManagerSettings,
+)
 
 if TYPE_CHECKING:
     from ..app import PyJolt
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SHUTDOWN_TIMEOUT = 10.0
-DEFAULT_CLAIM_TTL = 600.0
-DEFAULT_KEY_PREFIX = "pyjolt:tasks:"
 #: Interval triggers count from this instant in every process, so all processes agree
 #: on the fire times (APScheduler would otherwise start each at its own "now").
 INTERVAL_ANCHOR = datetime(2000, 1, 1, tzinfo=UTC)
@@ -73,6 +76,7 @@ class TaskManager(BaseExtension):
 
     # --- extension ---------------------------------------------------------------------
     def init_app(self, app: PyJolt) -> None:
+        app.configs.register_section(TaskManagerSettings, self.variable_prefix)
         super().init_app(app)
         self._scheduler = self._create_scheduler()
         self._store = None

@@ -31,7 +31,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[str
         "serve",
         lambda settings: calls.append((settings.app_spec, {"settings": settings})),
     )
-    for name in ("DEBUG", "PYTHONPATH", "FROM_DOTENV", *ServerSettings("x").worker_environment()):
+    for name in (
+        "DEBUG", "PYTHONPATH", "FROM_DOTENV", "PYJOLT_DEV_APP", "PYJOLT_DEV_ROOT",
+        *ServerSettings("x").worker_environment(),
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     environ, cwd, path = dict(os.environ), os.getcwd(), list(sys.path)
     yield calls
@@ -41,7 +44,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, dict[str
     sys.path[:] = path
 
 
-def test_dev_reloads_with_debug_on_and_dotenv_loaded(
+def test_dev_reloads_with_debug_on_and_dotenv_left_to_the_workers(
     cli: CliRunner,
     project: Path,
     served: list[tuple[str, dict[str, Any]]],
@@ -53,13 +56,17 @@ def test_dev_reloads_with_debug_on_and_dotenv_loaded(
     result = cli("dev", "--port", "8123", "--host", "0.0.0.0")
     assert result.code == 0, result.err
     app, options = served[0]
-    assert app == "app:Application"
+    assert app == "pyjolt.cli.dev_app:create_app"
     assert options["factory"] is True
     assert options["reload"] is True
     assert options["reload_dirs"] == [str(project.resolve())]
+    assert ".env" in options["reload_includes"]
     assert (options["host"], options["port"]) == ("0.0.0.0", 8123)
     assert os.environ["DEBUG"] == "true"
-    assert os.environ["FROM_DOTENV"] == "yes"
+    # Each reloaded worker reads .env itself; the reloader keeps no stale copy.
+    assert "FROM_DOTENV" not in os.environ
+    assert os.environ["PYJOLT_DEV_APP"] == "app:Application"
+    assert os.environ["PYJOLT_DEV_ROOT"] == str(project.resolve())
     assert Path.cwd() == project.resolve()
     assert os.environ["PYTHONPATH"].split(os.pathsep)[0] == str(project.resolve())
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from pyjolt import BaseConfig, PyJolt
+from pyjolt.config import ConfigError
 from pyjolt.database import (
     DatabaseConfigError,
     DatabaseConnectionError,
@@ -116,9 +117,9 @@ async def test_prefixed_database_names_its_own_key(tmp_path: Path) -> None:
 )
 async def test_bad_engine_options_name_the_key(tmp_path: Path, key: str, value: object) -> None:
     db = SqlDatabase()
-    app_with(db, tmp_path, DATABASE_URI="sqlite+aiosqlite:///:memory:", **{key: value})
-    with pytest.raises(DatabaseConfigError, match=key):
-        await db.connect()
+    # Typed settings: refused when the app is created, before anything connects.
+    with pytest.raises(ConfigError, match=key):
+        app_with(db, tmp_path, DATABASE_URI="sqlite+aiosqlite:///:memory:", **{key: value})
 
 
 async def test_engine_options_come_from_config(database_url: str, tmp_path: Path) -> None:

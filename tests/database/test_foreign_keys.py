@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from pyjolt.testing import LifespanError, PyJoltTestClient
+from pyjolt.config import ConfigError
+from pyjolt.testing import PyJoltTestClient
 
 from .project import Project
 from .shop import Article, Author, serve_shop
@@ -71,9 +72,9 @@ async def test_sqlite_foreign_keys_can_be_switched_off(tmp_path: Path, switch: o
             assert await Author.query(session).count() == 0
 
 
-async def test_a_bad_foreign_keys_switch_fails_startup_naming_the_key(tmp_path: Path) -> None:
+async def test_a_bad_foreign_keys_switch_fails_naming_the_key(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    with pytest.raises(LifespanError, match="SHOP_DATABASE_SQLITE_FOREIGN_KEYS must be true or"):
+    with pytest.raises(ConfigError, match="SHOP_DATABASE_SQLITE_FOREIGN_KEYS: Input should be"):
         async with serve_shop(url, tmp_path, SHOP_DATABASE_SQLITE_FOREIGN_KEYS="maybe"):
             pass
 

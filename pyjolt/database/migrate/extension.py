@@ -18,8 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...extension import BaseExtension
-from ..connection import describe_target, failure_reason, one_line, parse_database_uri
+from ..connection import (
+    anchor_sqlite_path,
+    describe_target,
+    failure_reason,
+    one_line,
+    parse_database_uri,
+)
 from ..errors import DatabaseExtensionError, MigrationError, ModelsOutOfSyncError
+from ..settings import DEFAULT_MIGRATION_DIR, MigrateSettings
 from .environment import SETTINGS_KEY, MigrationSettings
 
 if TYPE_CHECKING:
@@ -31,7 +38,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-DEFAULT_MIGRATION_DIR = "migrations"
 TEMPLATE_FILES = ("env.py", "script.py.mako", "README")
 
 #: How messages name a db command (``upgrade``) for the person reading them: the app
@@ -75,6 +81,7 @@ class Migrate(BaseExtension):
 
     def init_app(self, app: PyJolt) -> None:
         """Register with ``app`` and add the ``{command_prefix}db-*`` CLI commands."""
+        app.configs.register_section(MigrateSettings, self.variable_prefix)
         super().init_app(app)
         from .commands import register_commands
 
@@ -114,6 +121,7 @@ class Migrate(BaseExtension):
         sync_uri = self.get_conf("ALEMBIC_DATABASE_URI_SYNC")
         if sync_uri:
             url = parse_database_uri(sync_uri, sync_key, require_async=False)
+            url = anchor_sqlite_path(url, self.app.configs.BASE_PATH)
             return MigrationSettings(
                 self.db.db_name, url, sync_key, False, self.db.metadata, skip_empty_revisions
             )

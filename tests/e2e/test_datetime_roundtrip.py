@@ -1,0 +1,110 @@
+"""A ``+02:00`` datetime sent to a generated resource comes back as the same instant, and
+is stored in UTC, on SQLite (which keeps no time zone) and on PostgreSQL alike.
+
+The check runs as the generated project's own test, through its resource endpoints and
+on the database its migrations build (the project's conftest picks it from DATABASE_URI).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .helpers import environment, ok, pyjolt
+
+POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
+
+INSTANT_TEST = '''\
+"""A time zone offset survives the round trip through the events resource."""
+
+from datetime import UTC, datetime
+
+from pyjolt.testing import PyJoltTestClient
+from sqlalchemy import text
+
+from app.extensions import db
+
+
+async def test_an_offset_datetime_is_stored_in_utc_and_read_as_the_same_instant(
+    client: PyJoltTestClient,
+) -> None:
+    sent = {"title": "launch", "starts_at": "2026-01-01T10:00:00+02:00"}
+    created = await client.post("/api/v1/events/", json=sent)
+    assert created.status_code == 201, created.text
+    fetched = await client.get(f"/api/v1/events/{created.json()['id']}")
+    listed = await client.get("/api/v1/events/")
+
+    instant = datetime(2026, 1, 1, 8, 0, tzinfo=UTC)
+    for body in (created.json(), fetched.json(), listed.json()["items"][0]):
+        back = datetime.fromisoformat(body["starts_at"])
+        assert back.utcoffset() is not None, body
+        assert back == instant, body
+    async with db.session() as session:
+        stored = (await session.execute(text("SELECT starts_at FROM events"))).scalar_one()
+    # SQLite hands back the stored text, PostgreSQL an aware datetime: both say 08:00 UTC.
+    assert str(stored).startswith("2026-01-01 08:00:00"), stored
+'''
+
+
+async def _postgres(admin_url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    args = ["new-project", "shop", "--defaults"]
+    admin = ""
+    database = f"pyjolt_instants_{uuid.uuid4().hex[:8]}"
+    if request.param == "postgresql":
+        base = os.environ.get(POSTGRES_ENV)
+        if not base:
+            pytest.skip(f"{POSTGRES_ENV} is not set")
+        admin = base.replace("postgresql+asyncpg://", "postgresql://")
+        server = base.rsplit("/", 1)[0]
+        args += ["--database", "postgres", "--data", f"postgres_url={server}/{database}"]
+    ok(pyjolt(*args, cwd=tmp_path))
+    try:
+        yield tmp_path / "shop"
+    finally:
+        if admin:
+            for name in (database, f"{database}_test"):
+                asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def test_an_offset_datetime_round_trips_through_a_generated_resource(project: Path) -> None:
+    ok(pyjolt("generate", "resource", "events", "title:str", "starts_at:datetime", cwd=project))
+    (project / "tests" / "api" / "test_event_instants.py").write_text(INSTANT_TEST)
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/api/test_event_instants.py",
+        ],
+        cwd=project,
+        env=environment(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "1 passed" in result.stdout
