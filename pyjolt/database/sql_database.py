@@ -32,6 +32,7 @@ from .declarative import DEFAULT_DB_NAME, bind_bases, database_name_of
 from .errors import DatabaseConfigError, DatabaseNotConnectedError
 from .integrity import data_error_response, integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
+from .vector import enable_sqlite_vectors
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -214,6 +215,7 @@ class SqlDatabase(BaseExtension):
             ) from exc
         if engine.dialect.name == "sqlite":
             set_sqlite_foreign_keys(engine.sync_engine, foreign_keys)
+            enable_sqlite_vectors(engine.sync_engine)
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
