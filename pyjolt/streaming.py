@@ -14,6 +14,7 @@ from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .exceptions.http_exceptions import BaseHttpException
 from .serialization import dump_json
 
 if TYPE_CHECKING:
@@ -109,8 +110,17 @@ async def _close(items: Any) -> None:
         await aclose()
 
 
-#: Sent as the last event when the producer fails after the response has started.
-STREAM_ERROR_EVENT = ServerSentEvent(event="error", data={"detail": "The stream failed"})
+def error_event(exc: Exception) -> ServerSentEvent:
+    """The last event when the producer fails after the response has started.
+
+    An HTTP exception's message is meant for the client (an upstream model's 502 says
+    what failed); anything else is reported without its text.
+    """
+    if isinstance(exc, BaseHttpException):
+        return ServerSentEvent(
+            event="error", data={"status": exc.status_code, "detail": exc.message}
+        )
+    return ServerSentEvent(event="error", data={"status": 500, "detail": "The stream failed"})
 
 
 async def send_streamed_body(
@@ -138,18 +148,20 @@ async def send_streamed_body(
 
     encode = encode_event if source.server_sent_events else encode_chunk
     sender, items = anyio.create_memory_object_stream[Any](0)
-    failed = False
+    failure: list[Exception] = []
 
     async def pump() -> None:
-        nonlocal failed
         iterator = aiter(source.items)
         try:
             async with sender:
                 async for item in iterator:
                     await sender.send(item)
-        except Exception:
-            failed = True
-            logger.exception("The producer of a streamed response failed")
+        except Exception as exc:
+            failure.append(exc)
+            if isinstance(exc, BaseHttpException):
+                logger.warning("A streamed response ended early: %r", exc)
+            else:
+                logger.exception("The producer of a streamed response failed")
         finally:
             with anyio.CancelScope(shield=True):
                 await _close(iterator)
@@ -180,8 +192,8 @@ async def send_streamed_body(
                         await body_message(PING if source.server_sent_events else b"")
                     else:
                         await body_message(encode(item))
-            if failed and source.server_sent_events:
-                await body_message(STREAM_ERROR_EVENT.encode())
+            if failure and source.server_sent_events:
+                await body_message(error_event(failure[0]).encode())
             await body_message(b"", more=False)
         except OSError:  # the server could not write: the client is gone
             logger.debug("Client connection lost during a streamed response; closing it")

@@ -195,7 +195,7 @@ async def test_a_failing_producer_ends_the_stream_with_an_error_event(
         response = await client.get("/fail/")
     assert response.status_code == 200
     assert response.text == (
-        'data: partial\n\nevent: error\ndata: {"detail":"The stream failed"}\n\n'
+        'data: partial\n\nevent: error\ndata: {"status":500,"detail":"The stream failed"}\n\n'
     )
     assert any("producer of a streamed response failed" in r.message for r in caplog.records)
 

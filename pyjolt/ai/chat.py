@@ -117,6 +117,30 @@ async def call_upstream(create: Callable[..., Awaitable[Any]], body: dict[str, A
         mapped = map_upstream_error(exc)
         logger.warning("AI request failed: %s", exc)
         raise mapped from exc
+    except ValueError as exc:  # a body that is not JSON
+        logger.warning("AI response could not be read: %s", exc)
+        raise invalid_response(str(exc)) from exc
+
+
+def invalid_response(detail: str) -> AiUpstreamError:
+    return AiUpstreamError("The AI service sent an invalid response", detail=detail)
+
+
+def first_message(completion: Any) -> tuple[Any, Any]:
+    """``(choice, message)`` of a completion, checked: the client does not validate bodies."""
+    choices = getattr(completion, "choices", None)
+    if not isinstance(choices, list) or not choices:
+        raise invalid_response(f"no choices in {str(completion)[:200]}")
+    choice = choices[0]
+    message = getattr(choice, "message", None)
+    content = getattr(message, "content", 0)
+    if message is None or not (content is None or isinstance(content, str)):
+        raise invalid_response(f"no message in {str(choice)[:200]}")
+    for call in getattr(message, "tool_calls", None) or ():
+        function = getattr(call, "function", None)
+        if function is not None and not isinstance(getattr(function, "name", None), str):
+            raise invalid_response(f"a tool call without a name: {str(call)[:200]}")
+    return choice, message
 
 
 def _usage_of(completion: Any, totals: dict[str, int]) -> None:
@@ -178,10 +202,7 @@ async def complete(client: Any, request: ChatRequest) -> ChatReply:
     while True:
         completion = await call_upstream(client.chat.completions.create, request.body(history))
         _usage_of(completion, reply.usage)
-        if not completion.choices:
-            raise AiUpstreamError("The AI service sent an answer without choices")
-        choice = completion.choices[0]
-        message = choice.message
+        choice, message = first_message(completion)
         tool_calls = _tool_call_dicts(message)
         answer = assistant_message(message.content, tool_calls)
         history.append(answer)
@@ -275,8 +296,10 @@ class ChatStream:
             try:
                 async for chunk in _chunks(stream):
                     _usage_of(chunk, reply.usage)
-                    for choice in chunk.choices[:1]:
-                        delta = choice.delta
+                    for choice in (getattr(chunk, "choices", None) or [])[:1]:
+                        delta = getattr(choice, "delta", None)
+                        if delta is None:
+                            continue
                         if delta.content:
                             parts.append(delta.content)
                             yield delta.content
@@ -314,6 +337,9 @@ async def _chunks(stream: Any) -> AsyncIterator[Any]:
     except openai.OpenAIError as exc:
         logger.warning("AI stream failed: %s", exc)
         raise map_upstream_error(exc) from exc
+    except ValueError as exc:  # an event whose data is not JSON
+        logger.warning("AI stream could not be read: %s", exc)
+        raise invalid_response(str(exc)) from exc
 
 
 def _merge_tool_call(calls: dict[int, dict[str, Any]], delta: Any) -> None:

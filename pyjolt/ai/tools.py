@@ -18,6 +18,7 @@ import inspect
 import json
 import logging
 import typing
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -39,8 +40,6 @@ logger = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
 
 TOOL_ATTR = "__pyjolt_tool__"
-#: Where a class's compiled tools are cached (per class, not per instance).
-CLASS_TOOLS_ATTR = "__pyjolt_class_tools__"
 MAX_TOOL_NAME = 64
 
 
@@ -286,11 +285,17 @@ class BoundTool:
     call: Callable[..., Any]
 
 
+#: Each class's compiled tools (per class, not per instance; classes may be collected).
+_CLASS_TOOLS: weakref.WeakKeyDictionary[type, tuple[tuple[str, ToolSpec], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def class_tools(cls: type) -> tuple[tuple[str, ToolSpec], ...]:
     """``(attribute, spec)`` of every ``@tool`` method of ``cls`` (compiled once per class)."""
-    cached = cls.__dict__.get(CLASS_TOOLS_ATTR)
+    cached = _CLASS_TOOLS.get(cls)
     if cached is not None:
-        return typing.cast(tuple[tuple[str, ToolSpec], ...], cached)
+        return cached
     found: dict[str, ToolSpec] = {}
     for klass in reversed(cls.__mro__):
         for attr, value in vars(klass).items():
@@ -300,7 +305,7 @@ def class_tools(cls: type) -> tuple[tuple[str, ToolSpec], ...]:
             elif attr in found:
                 del found[attr]  # overridden without @tool
     result = tuple(found.items())
-    setattr(cls, CLASS_TOOLS_ATTR, result)
+    _CLASS_TOOLS[cls] = result
     return result
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -49,7 +49,9 @@ def no_ai_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def make_ai_app(model_server: ScriptedModelServer) -> AppFactory:
     """``make_ai_app(ai, Controller, ..., KEY=value)``: an app using the scripted server."""
 
-    def factory(ai: AiInterface, *controllers: Any, **settings: Any) -> PyJolt:
+    def factory(
+        ai: AiInterface, *controllers: Any, extensions: Sequence[Any] = (), **settings: Any
+    ) -> PyJolt:
         config = BaseConfig(
             **{
                 "DEBUG": False,
@@ -61,6 +63,8 @@ def make_ai_app(model_server: ScriptedModelServer) -> AppFactory:
         )
         app = PyJolt(config)
         ai.init_app(app)
+        for extension in extensions:
+            extension.init_app(app)
         for controller in controllers:
             app.register_controller(controller)
         app.build()

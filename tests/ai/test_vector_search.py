@@ -184,17 +184,22 @@ async def test_the_hnsw_index_exists_only_on_postgresql(database: SqlDatabase) -
             assert result.first() is None
 
 
-async def test_postgresql_stores_a_real_vector_column(database: SqlDatabase) -> None:
-    async with database.engine.connect() as connection:
-        if connection.dialect.name != "postgresql":
-            pytest.skip("pgvector's column type exists on PostgreSQL only")
-        result = await connection.execute(
-            text(
-                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                "WHERE attrelid = 'passages'::regclass AND attname = 'embedding'"
+async def test_postgresql_stores_a_real_vector_column(pgvector_url: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(pgvector_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+            result = await connection.execute(
+                text(
+                    "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                    "WHERE attrelid = 'passages'::regclass AND attname = 'embedding'"
+                )
             )
-        )
-        assert result.scalar_one() == "vector(384)"
+            assert result.scalar_one() == "vector(384)"
+    finally:
+        await engine.dispose()
 
 
 @pytest.mark.parametrize("dim", [0, -1, 16001, 2.5, True])
