@@ -69,6 +69,7 @@ class AiInterface(BaseExtension):
             self.conversations = conversations
         self._settings: AiSettings | None = None
         self._client: Any = None
+        self._missing: AiConfigError | None = None  # why start() made no client
         self._embeddings = embeddings
         self._own_tools = class_tools(type(self))  # compiled now, not in a request
 
@@ -115,9 +116,18 @@ class AiInterface(BaseExtension):
         )
 
     async def start(self) -> None:
-        """Create the client (a startup hook)."""
-        if self._client is None:
+        """Create the client (a startup hook).
+
+        Without an API key or a server URL the app still starts (its other endpoints and
+        commands work); each chat then fails with the error naming the missing setting.
+        """
+        if self._client is not None:
+            return
+        try:
             self._client = self.create_client()
+        except AiConfigError as exc:
+            self._missing = exc
+            logger.warning("%s; chat() and embed() fail until it is set", exc)
 
     async def stop(self) -> None:
         """Close the client and its connections (a shutdown hook)."""
@@ -130,6 +140,8 @@ class AiInterface(BaseExtension):
     @property
     def client(self) -> Any:
         """The app's ``AsyncOpenAI`` client; exists between startup and shutdown."""
+        if self._client is None and self._missing is not None:
+            raise self._missing
         if self._client is None:
             raise AiConfigError(
                 f"{type(self).__name__} has no client: the app has not started (run it "

@@ -72,12 +72,17 @@ def test_an_invalid_setting_fails_when_the_app_is_assembled() -> None:
         AiInterface().init_app(PyJolt(BaseConfig(AI_INTERFACE_MAX_TOOL_ROUNDS=0)))
 
 
-async def test_without_a_key_or_a_server_startup_says_what_to_set() -> None:
+async def test_without_a_key_or_a_server_a_chat_says_what_to_set(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     ai = AiInterface()
     app = PyJolt(BaseConfig(DEBUG=False))
     ai.init_app(app)
+    await app.startup()  # the app's other endpoints still work
+    assert "AI_INTERFACE_API_KEY is not set" in caplog.text
     with pytest.raises(AiConfigError, match="AI_INTERFACE_API_KEY is not set"):
-        await app.startup()
+        await ai.chat([{"role": "user", "content": "hi"}])
+    await app.shutdown()
 
 
 async def test_a_local_server_needs_no_key() -> None:
