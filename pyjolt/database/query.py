@@ -194,9 +194,9 @@ class AsyncQuery(Generic[T]):
         """The ``k`` rows whose Vector ``column`` is nearest to ``vector``, nearest first.
 
         ``metric`` is ``cosine`` (default), ``l2`` or ``inner_product``; on PostgreSQL
-        an HNSW index built for the same metric serves the query. Filters added before
-        or after still apply (an earlier ``order_by`` is replaced); read the rows with
-        ``await ...all()``.
+        an HNSW index built for the same metric serves the query. Rows whose vector is
+        NULL are left out. Filters added before or after still apply (an earlier
+        ``order_by`` is replaced); read the rows with ``await ...all()``.
         """
         from .vector import DISTANCES
 
@@ -209,7 +209,10 @@ class AsyncQuery(Generic[T]):
         if distance is None:
             raise TypeError(f"nearest(): {column!r} is not a Vector column")
         method = {"cosine": "cosine_distance", "l2": "l2_distance"}.get(metric, "inner_product")
-        ordered = self.statement.order_by(None).order_by(getattr(target, method)(vector))
+        # A row without a vector has no distance: left out, or SQLite (NULLs first)
+        # and PostgreSQL (NULLs last) would answer differently.
+        statement = self.statement.where(target.is_not(None)).order_by(None)
+        ordered = statement.order_by(getattr(target, method)(vector))
         return self._shaped(ordered.limit(k), "limit")
 
     # --- execution ------------------------------------------------------------------

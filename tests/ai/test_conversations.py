@@ -127,7 +127,7 @@ async def test_a_conversation_keeps_its_history_across_requests_and_app_instance
     ]
 
 
-@pytest.mark.parametrize("key", [str(uuid.uuid4()), "not-a-uuid", "1"])
+@pytest.mark.parametrize("key", ["8a0f5e1c-2b7d-4c1e-9f3a-6d4b2e1c0a99", "not-a-uuid", "1"])
 async def test_an_unknown_conversation_is_a_404_and_the_handler_does_not_run(
     database_path: Path, model_server: ScriptedModelServer, key: str
 ) -> None:

@@ -148,11 +148,12 @@ async def test_ordering_by_each_distance_agrees_with_python(database: SqlDatabas
     positions = {"near": [1.0, 1.0, 1.0], "far": [-3.0, 4.0, 0.5], "mid": [2.0, 0.0, 1.0]}
     async with database.session() as session:
         session.add_all(Point(label=k, position=v) for k, v in positions.items())
+        session.add(Point(label="no vector", position=None))  # never among the nearest
         await session.commit()
     target = [1.0, 1.0, 0.9]
     expected = sorted(positions, key=lambda k: math.dist(positions[k], target))
     async with database.session() as session:
-        found = await Point.query(session).nearest(Point.position, target, k=3, metric="l2").all()
+        found = await Point.query(session).nearest(Point.position, target, k=4, metric="l2").all()
     assert [p.label for p in found] == expected
 
 
