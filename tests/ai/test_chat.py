@@ -440,3 +440,16 @@ async def test_one_client_lives_from_startup_to_shutdown(app: Any, model_server:
 def test_stream_and_response_model_cannot_be_combined(app: Any) -> None:
     with pytest.raises(TypeError, match="cannot be combined"):
         ai.chat(user_message("x"), stream=True, response_model=Answer)  # type: ignore[call-overload]
+
+
+async def test_an_unreachable_model_server_is_a_bad_gateway(make_ai_app: AppFactory) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = chat_app(make_ai_app, AI_INTERFACE_API_BASE_URL=f"http://127.0.0.1:{port}/v1")
+    async with PyJoltTestClient(app) as client:
+        response = await ask(client)
+    assert response.status_code == 502
+    assert response.json()["message"] == "The AI service could not be reached"

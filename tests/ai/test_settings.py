@@ -93,3 +93,11 @@ async def test_a_local_server_needs_no_key() -> None:
         assert str(ai.client.base_url) == "http://127.0.0.1:11434/v1/"
     finally:
         await ai.stop()
+
+
+def test_the_reference_module_name_still_imports() -> None:
+    import pyjolt.ai
+    import pyjolt.ai_interface
+
+    assert pyjolt.ai_interface.AiInterface is AiInterface
+    assert set(pyjolt.ai_interface.__all__) == set(pyjolt.ai.__all__)
