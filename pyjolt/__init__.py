@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .request import Request
     from .response import InvalidHeaderError, Response, UnsafeRedirectError
     from .routing import UrlBuildError
+    from .streaming import ServerSentEvent
     from .websocket import WebSocket, WebSocketDisconnect
 
 # The public names load on first use (PEP 562), so that ``import pyjolt.cli`` and
@@ -82,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "Response": "response",
     "UnsafeRedirectError": "response",
     "UrlBuildError": "routing",
+    "ServerSentEvent": "streaming",
     "WebSocket": "websocket",
     "WebSocketDisconnect": "websocket",
 }
@@ -106,6 +108,7 @@ __all__ = [
     "PyJolt",
     "Request",
     "Response",
+    "ServerSentEvent",
     "UnsafeRedirectError",
     "UploadedFile",
     "UrlBuildError",

@@ -27,6 +27,7 @@ class MediaType(StrEnum):
     IMAGE_GIF = "image/gif"
     APPLICATION_PDF = "application/pdf"
     APPLICATION_X_NDJSON = "application/x-ndjson"
+    TEXT_EVENT_STREAM = "text/event-stream"
     APPLICATION_CSV = "application/csv"
     TEXT_CSV = "text/csv"
     APPLICATION_YAML = "application/yaml"

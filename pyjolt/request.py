@@ -311,6 +311,11 @@ class Request:
         assert self._files is not None
         return self._files
 
+    @property
+    def receive_channel(self) -> Receive:
+        """The ASGI ``receive`` callable (a streamed response watches it for disconnects)."""
+        return self._receive
+
     def close(self) -> None:
         """Release spooled upload files and the response once the answer is sent.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
-from collections.abc import Generator
+from collections.abc import AsyncIterable, Generator
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self
@@ -16,6 +16,7 @@ from werkzeug.http import dump_cookie
 from .exceptions.http_exceptions import NotFound
 from .media_type import MediaType, encoded_content_type
 from .serialization import Serializer, dump_json
+from .streaming import DEFAULT_PING_INTERVAL, EVENT_STREAM, StreamSource, send_streamed_body
 
 if TYPE_CHECKING:
     from .app import PyJolt
@@ -124,6 +125,7 @@ class Response(Generic[T]):
         "request",
         "serialize",
         "status_code",
+        "stream_source",
     )
 
     def __init__(
@@ -142,6 +144,8 @@ class Response(Generic[T]):
         self.file_path: str | None = None
         #: ``(start, stop)`` bytes of ``file_path`` to send (stop exclusive); None: all.
         self.file_range: tuple[int, int] | None = None
+        #: The async iterable a streamed body comes from (``stream()``); None: not streamed.
+        self.stream_source: StreamSource | None = None
 
     # --- status and headers -----------------------------------------------------------
     def status(self, status_code: int | HTTPStatus) -> Self:
@@ -307,6 +311,32 @@ class Response(Generic[T]):
             self.set_header(key, value)
         return self
 
+    def stream(
+        self,
+        items: AsyncIterable[Any],
+        media_type: str = EVENT_STREAM,
+        ping_interval: float | None = DEFAULT_PING_INTERVAL,
+    ) -> Self:
+        """Stream ``items`` as they are produced; Server-Sent Events by default.
+
+        As ``text/event-stream`` each item is one event: a :class:`ServerSentEvent` as
+        given, a str as its data, anything else as JSON data; a ``: ping`` comment goes
+        out after ``ping_interval`` idle seconds. With another media type items are sent
+        raw (str as UTF-8, bytes as they are, anything else as a JSON line). The client
+        disconnecting cancels and closes ``items``.
+        """
+        self.data = _NO_DATA
+        self.body = b""
+        self.media_type = media_type
+        server_sent_events = media_type.split(";")[0].strip().lower() == EVENT_STREAM
+        self.stream_source = StreamSource(
+            items, server_sent_events, ping_interval if server_sent_events else None
+        )
+        # Proxies (nginx) buffer and compress unless told: both would hold events back.
+        self.headers.setdefault("cache-control", "no-cache, no-transform")
+        self.headers.setdefault("x-accel-buffering", "no")
+        return self
+
     # --- sending ------------------------------------------------------------------------
     def render_body(self) -> bytes:
         """The final body bytes (serializing JSON data now)."""
@@ -334,6 +364,11 @@ class Response(Generic[T]):
             from .file_sender import send_file_body
 
             await send_file_body(self, send, head_only)
+            return
+        if self.stream_source is not None:
+            await send_streamed_body(
+                self, self.stream_source, send, self.request.receive_channel, head_only
+            )
             return
         body = self.render_body()
         if self.status_code in STATUSES_WITHOUT_BODY:

@@ -46,7 +46,7 @@ def response_is_storable(response: Response[Any], max_entry_size: int) -> bool:
         return False
     if response.cookies or "set-cookie" in response.headers:
         return False
-    if response.file_path is not None:
+    if response.file_path is not None or response.stream_source is not None:
         return False
     directives = cache_control_directives(response.headers.get("cache-control", ""))
     if directives & UNCACHEABLE_DIRECTIVES:

@@ -112,6 +112,7 @@ def _plan_migrations(project: Project, generation: Generation, journal: Journal)
 
     plan = Plan(generation)
     previous = journal.find(generation.kind, generation.key)
+    follows: str | None = None  # the revision planned just before, for a chain
     for table in generation.parts.tables:
         owner = journal.owner_of_table(table.name)
         if owner is not None and owner[0] is not previous:
@@ -123,9 +124,10 @@ def _plan_migrations(project: Project, generation: Generation, journal: Journal)
         earlier = None
         if previous is not None:
             earlier = next((m for m in previous.migrations if m.table == table.name), None)
-        answers = plan_create(project, table, earlier)
+        answers = plan_create(project, table, earlier, follows)
         if answers is not None:
             plan.migrations[answers.path] = answers
+            follows = answers.revision
     return plan
 
 

@@ -180,9 +180,13 @@ def single_head(project: Project, revisions: dict[str, Revision], versions: Path
 
 
 def plan_create(
-    project: Project, table: Table, previous: JournalMigration | None
+    project: Project, table: Table, previous: JournalMigration | None, follows: str | None = None
 ) -> MigrationAnswers | None:
-    """The migration creating ``table``; the one generated before when it still exists."""
+    """The migration creating ``table``; the one generated before when it still exists.
+
+    ``follows`` is the revision this migration comes after when the same command plans
+    several (one per table): they form a chain, not several heads.
+    """
     versions = versions_folder(project)
     if versions is None:
         return None
@@ -193,7 +197,9 @@ def plan_create(
             return MigrationAnswers(
                 folder, previous.revision, previous.down_revision, "create", table
             )
-    down = single_head(project, read_revisions(versions), versions)
+    down = (
+        follows if follows is not None else single_head(project, read_revisions(versions), versions)
+    )
     return MigrationAnswers(
         folder, revision_id(down, f"create_{table.name}_table"), down, "create", table
     )

@@ -16,6 +16,7 @@ RUNTIME_PARTS = {
     "auth": "pyjolt.auth (Authentication)",
     "task_manager": "pyjolt.task_manager (TaskManager)",
     "caching": "pyjolt.caching (Cache)",
+    "ai": "pyjolt.ai (AiInterface)",
 }
 
 

@@ -25,6 +25,7 @@ from .pagination import DEFAULT_MAX_PER_PAGE, PageDict
 from .query import AsyncQuery
 from .sql_database import SqlDatabase
 from .types import NaiveDatetimeError, UtcDateTime
+from .vector import Vector, VectorDimensionError, hnsw_index
 
 __all__ = [
     "DEFAULT_MAX_PER_PAGE",
@@ -43,6 +44,9 @@ __all__ = [
     "PageDict",
     "SqlDatabase",
     "UtcDateTime",
+    "Vector",
+    "VectorDimensionError",
     "create_declarative_base",
     "create_declerative_base",
+    "hnsw_index",
 ]

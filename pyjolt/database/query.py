@@ -188,6 +188,33 @@ class AsyncQuery(Generic[T]):
         """Keep rows where ``column`` matches ``pattern`` ignoring case."""
         return self.where(self._column(column).ilike(pattern, escape=escape))
 
+    def nearest(
+        self, column: Any, vector: Any, k: int = 10, metric: str = "cosine"
+    ) -> AsyncQuery[T]:
+        """The ``k`` rows whose Vector ``column`` is nearest to ``vector``, nearest first.
+
+        ``metric`` is ``cosine`` (default), ``l2`` or ``inner_product``; on PostgreSQL
+        an HNSW index built for the same metric serves the query. Rows whose vector is
+        NULL are left out. Filters added before or after still apply (an earlier
+        ``order_by`` is replaced); read the rows with ``await ...all()``.
+        """
+        from .vector import DISTANCES
+
+        if metric not in DISTANCES:
+            raise ValueError(f"nearest(): unknown metric {metric!r}; choose from {list(DISTANCES)}")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"nearest(): k must be a positive integer, got {k!r}")
+        target = self._column(column)
+        distance = getattr(target, "cosine_distance", None)
+        if distance is None:
+            raise TypeError(f"nearest(): {column!r} is not a Vector column")
+        method = {"cosine": "cosine_distance", "l2": "l2_distance"}.get(metric, "inner_product")
+        # A row without a vector has no distance: left out, or SQLite (NULLs first)
+        # and PostgreSQL (NULLs last) would answer differently.
+        statement = self.statement.where(target.is_not(None)).order_by(None)
+        ordered = statement.order_by(getattr(target, method)(vector))
+        return self._shaped(ordered.limit(k), "limit")
+
     # --- execution ------------------------------------------------------------------
     async def all(self) -> list[T]:
         """Every matching row."""

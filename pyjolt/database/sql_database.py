@@ -35,6 +35,7 @@ from .errors import DatabaseConfigError, DatabaseNotConnectedError
 from .integrity import data_error_response, integrity_error_response
 from .query import MAX_PER_PAGE_INFO_KEY
 from .settings import DatabaseSettings
+from .vector import enable_sqlite_vectors
 
 if TYPE_CHECKING:
     from ..app import PyJolt
@@ -248,6 +249,7 @@ class SqlDatabase(BaseExtension):
             ) from exc
         if engine.dialect.name == "sqlite":
             set_sqlite_foreign_keys(engine.sync_engine, foreign_keys)
+            enable_sqlite_vectors(engine.sync_engine)
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

@@ -97,7 +97,11 @@ class CompressionMiddleware(Middleware):
 
     async def __call__(self, req: Request, call_next: CallNext) -> Response[Any]:
         response = await call_next(req)
-        if response.file_path is not None or not is_compressible(response.media_type):
+        if (
+            response.file_path is not None
+            or response.stream_source is not None
+            or not is_compressible(response.media_type)
+        ):
             return response
         headers = response.headers
         if (

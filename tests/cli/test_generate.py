@@ -179,6 +179,7 @@ def test_resource_twice_reuses_its_migration(cli: CliRunner, project: Path) -> N
         (["auth"], "app/authentication.py", "app.authentication:auth"),
         (["scheduler"], "app/scheduler.py", "app.scheduler:scheduler"),
         (["cache"], "app/cache.py", "app.cache:cache"),
+        (["ai"], "app/ai.py", "app.ai:ai"),
     ],
 )
 def test_other_generators_write_and_wire(
@@ -246,6 +247,21 @@ def test_model_writes_its_migration_after_the_head(cli: CliRunner, project: Path
     journal = (project / ".pyjolt/journal.toml").read_text()
     assert f'path = "app/migrations/versions/{migration.name}"' in journal
     assert 'table = "tags", fields = ["label:str!"]' in journal
+
+
+def test_a_kind_with_two_tables_chains_their_migrations(cli: CliRunner, project: Path) -> None:
+    from pyjolt.cli.migrations import heads, read_revisions
+
+    versions = project / "app/migrations/versions"
+    [head_before] = heads(read_revisions(versions))
+    result = cli("generate", "ai")
+    assert result.code == 0, result.err
+    revisions = read_revisions(versions)
+    [first] = [r for r, info in revisions.items() if "create_conversations_" in info.path.name]
+    [second] = [r for r, info in revisions.items() if "conversation_messages" in info.path.name]
+    assert revisions[first].down_revisions == (head_before,)
+    assert revisions[second].down_revisions == (first,)
+    assert heads(revisions) == [second]
 
 
 def test_model_without_a_migration_folder_says_so_and_how_to_write_one(

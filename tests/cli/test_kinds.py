@@ -22,6 +22,7 @@ OPTIONS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "auth": (None, {}),
     "scheduler": (None, {}),
     "cache": (None, {}),
+    "ai": (None, {}),
 }
 
 
@@ -101,6 +102,8 @@ def test_tables_come_from_the_model_kind(tmp_path: Path) -> None:
     for kind in ("model", "resource", "auth"):
         [table] = build(kind, tmp_path).parts.tables
         assert isinstance(table, Table)
+    conversations, messages = build("ai", tmp_path).parts.tables
+    assert (conversations.name, messages.name) == ("conversations", "conversation_messages")
     assert build("resource", tmp_path).parts.tables[0].name == "products"
     assert build("auth", tmp_path).parts.tables[0].name == "users"
     assert build("controller", tmp_path).parts.tables == []

@@ -25,6 +25,7 @@ KINDS = [
     "auth",
     "scheduler",
     "cache",
+    "ai",
 ]
 
 

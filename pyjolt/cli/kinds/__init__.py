@@ -10,6 +10,7 @@ functions.
 from __future__ import annotations
 
 from ..errors import UsageError
+from .ai import AI
 from .auth import AUTH
 from .base import Kind
 from .cache import CACHE
@@ -27,6 +28,7 @@ KINDS: tuple[Kind, ...] = (
     AUTH,
     SCHEDULER,
     CACHE,
+    AI,
 )
 
 

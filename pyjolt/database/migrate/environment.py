@@ -22,6 +22,7 @@ from ...task_manager.claims import OWN_TABLES
 from ..connection import connection_failure, settle_after_failed_connect
 from ..errors import MigrationError
 from ..types import UtcDateTime
+from ..vector import Vector
 
 T = TypeVar("T")
 
@@ -65,9 +66,15 @@ def render_portable_types(type_: str, obj: Any, autogen_context: Any) -> str | b
 
     ``UtcDateTime`` becomes ``sa.DateTime(timezone=True)`` in a migration, so migrations
     need no import of PyJolt and keep working if a model changes its Python-side type.
+    ``Vector(dim)`` stays itself (imported from ``pyjolt.database``).
     """
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return f"sa.{obj.impl_instance!r}"
+    if type_ == "type" and isinstance(obj, Vector):
+        # pgvector's vector(dim) on PostgreSQL, a blob elsewhere: the same migration
+        # must build both, so it names PyJolt's type.
+        autogen_context.imports.add("from pyjolt.database import Vector")
+        return f"Vector({obj.dim})"
     return False
 
 
