@@ -1,7 +1,7 @@
 """Editing ``app/configs.py`` with libcst: add or remove an import string in a config list.
 
 The edit touches one list in the ``Config`` class (CONTROLLERS, MODELS, EXTENSIONS,
-EXCEPTION_HANDLERS) and nothing else: comments, quotes, trailing commas and line endings
+EXCEPTION_HANDLERS, MIDDLEWARE) and nothing else: comments, quotes, trailing commas and line endings
 stay as the user wrote them. After editing, the result is parsed again and compared with
 the original outside the edited statement; the file is replaced atomically (temporary
 file beside it, then ``os.replace``) keeping its mode.
@@ -22,7 +22,7 @@ from .list_layout import append_entry, new_list_statement, remove_element
 if TYPE_CHECKING:
     import libcst as cst
 
-CONFIG_LISTS = ("CONTROLLERS", "MODELS", "EXTENSIONS", "EXCEPTION_HANDLERS")
+CONFIG_LISTS = ("CONTROLLERS", "MODELS", "EXTENSIONS", "EXCEPTION_HANDLERS", "MIDDLEWARE")
 _ENTRY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 
 

@@ -117,6 +117,17 @@ def test_removing_a_list_the_add_created_restores_the_original_text() -> None:
     assert removed.source == source
 
 
+def test_middleware_list_is_created_when_missing_and_dropped_again() -> None:
+    timing = WiringEdit("MIDDLEWARE", "app.middleware.timing:TimingMiddleware")
+    added = apply_edits(CONFIGS, [timing])
+    assert added.created_lists == ["MIDDLEWARE"]
+    assert added.source.endswith(
+        b'    MIDDLEWARE: list[str] = [\n        "app.middleware.timing:TimingMiddleware",\n    ]\n'
+    )
+    removed = apply_edits(added.source, [timing], remove=True, drop_if_empty=added.created_lists)
+    assert removed.source == CONFIGS
+
+
 def test_removing_a_middle_entry_keeps_the_others() -> None:
     source = b'class Config:\n    CONTROLLERS = ["a:A", "b:B", "c:C"]\n'
     result = apply_edits(source, [WiringEdit("CONTROLLERS", "b:B")], remove=True)
