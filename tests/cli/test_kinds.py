@@ -19,6 +19,7 @@ OPTIONS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "model": ("Products", {"fields": ["name:str!", "price:float"]}),
     "resource": ("Product", {"fields": ["name:str!"]}),
     "exception-handler": ("BillingHandler", {}),
+    "middleware": ("TimingMiddleware", {}),
     "auth": (None, {}),
     "scheduler": (None, {}),
     "cache": (None, {}),
@@ -42,6 +43,7 @@ def test_every_kind_is_exercised_here() -> None:
         ("model", "products", "product"),
         ("resource", "Product", "products"),
         ("exception-handler", "billing", "billing"),
+        ("middleware", "audit-log", "audit_log"),
         ("auth", None, "auth"),
     ],
 )

@@ -15,6 +15,7 @@ from .base import Kind
 from .cache import CACHE
 from .controller import CONTROLLER
 from .exception_handler import EXCEPTION_HANDLER
+from .middleware import MIDDLEWARE
 from .model import MODEL
 from .resource import RESOURCE
 from .scheduler import SCHEDULER
@@ -24,6 +25,7 @@ KINDS: tuple[Kind, ...] = (
     MODEL,
     RESOURCE,
     EXCEPTION_HANDLER,
+    MIDDLEWARE,
     AUTH,
     SCHEDULER,
     CACHE,
