@@ -20,6 +20,7 @@ OPTIONS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "resource": ("Product", {"fields": ["name:str!"]}),
     "exception-handler": ("BillingHandler", {}),
     "middleware": ("TimingMiddleware", {}),
+    "websocket": ("ChatSocket", {}),
     "auth": (None, {}),
     "scheduler": (None, {}),
     "cache": (None, {}),
@@ -44,6 +45,7 @@ def test_every_kind_is_exercised_here() -> None:
         ("resource", "Product", "products"),
         ("exception-handler", "billing", "billing"),
         ("middleware", "audit-log", "audit_log"),
+        ("websocket", "support-chat", "support_chat"),
         ("auth", None, "auth"),
     ],
 )

@@ -19,12 +19,14 @@ from .middleware import MIDDLEWARE
 from .model import MODEL
 from .resource import RESOURCE
 from .scheduler import SCHEDULER
+from .websocket import WEBSOCKET
 
 KINDS: tuple[Kind, ...] = (
     CONTROLLER,
     MODEL,
     RESOURCE,
     EXCEPTION_HANDLER,
+    WEBSOCKET,
     MIDDLEWARE,
     AUTH,
     SCHEDULER,
