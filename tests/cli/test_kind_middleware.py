@@ -52,7 +52,7 @@ def test_the_generated_middleware_runs_in_the_app(cli: CliRunner, project: Path)
     assert asyncio.run(fetch()).startswith("timing;dur=")
 
 
-def test_destroy_takes_the_middleware_and_its_list_away(cli: CliRunner, project: Path) -> None:
+def test_destroy_takes_the_middleware_and_its_entry_away(cli: CliRunner, project: Path) -> None:
     before = snapshot(project)
     assert cli("generate", "middleware", "timing").code == 0
     result = cli("destroy", "middleware", "timing")
