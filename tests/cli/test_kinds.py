@@ -24,6 +24,7 @@ OPTIONS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "auth": (None, {}),
     "scheduler": (None, {}),
     "cache": (None, {}),
+    "deploy": (None, {}),
 }
 
 
@@ -47,6 +48,7 @@ def test_every_kind_is_exercised_here() -> None:
         ("middleware", "audit-log", "audit_log"),
         ("websocket", "support-chat", "support_chat"),
         ("auth", None, "auth"),
+        ("deploy", None, "deploy"),
     ],
 )
 def test_generate_and_destroy_share_one_name_rule(

@@ -14,6 +14,7 @@ from .auth import AUTH
 from .base import Kind
 from .cache import CACHE
 from .controller import CONTROLLER
+from .deploy import DEPLOY
 from .exception_handler import EXCEPTION_HANDLER
 from .middleware import MIDDLEWARE
 from .model import MODEL
@@ -31,6 +32,7 @@ KINDS: tuple[Kind, ...] = (
     AUTH,
     SCHEDULER,
     CACHE,
+    DEPLOY,
 )
 
 
