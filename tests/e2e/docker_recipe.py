@@ -232,6 +232,7 @@ class Build:
         return workdir / image_path
 
     def run(self) -> Image:
+        self.root.mkdir(parents=True, exist_ok=True)
         image: Image | None = None
         for index, stage in enumerate(self.dockerfile.stages):
             image = self._stage(stage, final=index == len(self.dockerfile.stages) - 1)
