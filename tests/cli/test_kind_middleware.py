@@ -64,6 +64,22 @@ def test_destroy_takes_the_middleware_and_its_entry_away(cli: CliRunner, project
     assert after == before
 
 
+def test_a_project_without_middleware_gets_the_list_and_loses_it_again(
+    cli: CliRunner, project: Path
+) -> None:
+    path = project / "app/configs.py"
+    # As projects made before MIDDLEWARE was in the template (its comment line goes too).
+    lines = path.read_text().splitlines(True)
+    older = "".join(line for line in lines if "MIDDLEWARE" not in line and "Outermost" not in line)
+    path.write_text(older)
+    assert cli("generate", "middleware", "timing").code == 0
+    assert configs(project).endswith(
+        '    MIDDLEWARE: list[str] = [\n        "app.middleware.timing:TimingMiddleware",\n    ]\n'
+    )
+    assert cli("destroy", "middleware", "timing").code == 0
+    assert configs(project) == older
+
+
 @pytest.mark.parametrize(("name", "code"), [("1timing", EXIT_USAGE), ("configs", EXIT_CONFLICT)])
 def test_unusable_names_write_nothing(cli: CliRunner, project: Path, name: str, code: int) -> None:
     before = snapshot(project)

@@ -281,6 +281,13 @@ def test_a_setting_the_user_changed_is_kept(declared: bytes) -> None:
     assert "was changed since it was declared" in result.messages[0]
 
 
+def test_removing_a_setting_that_is_gone_changes_nothing() -> None:
+    result = apply_edits(CONFIGS, [BROKER], remove=True)
+    assert result.source == CONFIGS
+    assert result.applied == [False]
+    assert "has no TASK_MANAGER_BROKER_URL" in result.messages[0]
+
+
 def test_declaring_keeps_windows_line_endings() -> None:
     source = b"class Config(BaseConfig):\r\n    DEBUG = False\r\n"
     result = apply_edits(source, [BROKER]).source
