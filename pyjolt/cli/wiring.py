@@ -150,11 +150,12 @@ def _assigned_name(stmt: cst.BaseStatement) -> tuple[str, cst.BaseExpression | N
     return None
 
 
-def _find_list_statement(body: cst.IndentedBlock, list_name: str) -> int | None:
+def _find_assignment(body: cst.IndentedBlock, name: str) -> int | None:
+    """The index of the statement assigning ``name`` (a list or a setting) in the class."""
     found = None
     for index, stmt in enumerate(body.body):
         assigned = _assigned_name(stmt)
-        if assigned and assigned[0] == list_name:
+        if assigned and assigned[0] == name:
             found = index  # the last assignment is the one that counts
     return found
 
@@ -244,7 +245,7 @@ def apply_edits(
             continue
         config = find_config_class(module, filename)
         body = _class_body(config, filename)
-        index = _find_list_statement(body, edit.list_name)
+        index = _find_assignment(body, edit.list_name)
         statements = list(body.body)
         anchor: cst.CSTNode
         if index is None:
@@ -340,7 +341,7 @@ def _edit_setting(
     config = find_config_class(module, filename)
     body = _class_body(config, filename)
     where = config.name.value
-    index = _find_list_statement(body, edit.name)
+    index = _find_assignment(body, edit.name)
     statements = list(body.body)
     if remove:
         if index is None:
@@ -376,7 +377,7 @@ def _verify_setting(
         reparsed = cst.parse_module(new_module.code)
     except cst.ParserSyntaxError as exc:  # pragma: no cover - would be a bug in this module
         raise WiringError(f"{filename}: the edited file does not parse ({exc.message})") from None
-    present = _find_list_statement(
+    present = _find_assignment(
         _class_body(find_config_class(reparsed, filename), filename), edit.name
     )
     unchanged_elsewhere = _changed_only_within(
@@ -409,7 +410,7 @@ def _verify(
         raise WiringError(f"{filename}: the edited file does not parse ({exc.message})") from None
     config = find_config_class(reparsed, filename)
     assert isinstance(config.body, cst.IndentedBlock)
-    index = _find_list_statement(config.body, edit.list_name)
+    index = _find_assignment(config.body, edit.list_name)
     present = False
     if index is not None:
         value = _assigned_name(config.body.body[index])[1]  # type: ignore[index]
