@@ -36,7 +36,7 @@ from .migrations import (
 )
 from .project import Project, find_project
 from .templates import RenderedFile
-from .wiring import WiringEdit, WiringResult, apply_edits, read_configs
+from .wiring import ConfigEdit, SettingEdit, WiringEdit, WiringResult, apply_edits, read_configs
 
 
 @dataclass
@@ -80,12 +80,14 @@ class DestroyPlan:
 
 
 def _unwire(project: Project, entry: JournalEntry) -> list[tuple[Path, bytes, WiringResult]]:
-    by_file: dict[str, list[WiringEdit]] = {}
+    by_file: dict[str, list[ConfigEdit]] = {}
     created: dict[str, list[str]] = {}
-    for wiring in entry.wiring:
+    for wiring in reversed(entry.wiring):
         by_file.setdefault(wiring.file, []).append(WiringEdit(wiring.list_name, wiring.entry))
         if wiring.created_list:
             created.setdefault(wiring.file, []).append(wiring.list_name)
+    for setting in entry.settings:
+        by_file.setdefault(setting.file, []).append(SettingEdit(setting.name))
     results = []
     for file, edits in by_file.items():
         path = project.root / file
@@ -93,9 +95,7 @@ def _unwire(project: Project, entry: JournalEntry) -> list[tuple[Path, bytes, Wi
             console.warn(f"{file} no longer exists; nothing to unwire there")
             continue
         before = read_configs(path)
-        result = apply_edits(
-            before, list(reversed(edits)), file, remove=True, drop_if_empty=created.get(file, ())
-        )
+        result = apply_edits(before, edits, file, remove=True, drop_if_empty=created.get(file, ()))
         results.append((path, before, result))
     return results
 

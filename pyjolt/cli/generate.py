@@ -22,6 +22,7 @@ from .journal import (
     Journal,
     JournalEntry,
     JournalFile,
+    JournalSetting,
     JournalWiring,
     load_journal,
     now,
@@ -32,7 +33,7 @@ from .kinds.base import Generation
 from .migrations import MigrationAnswers
 from .project import Project, find_project
 from .templates import RenderedFile, render_to_memory
-from .wiring import WiringResult, apply_edits, read_configs
+from .wiring import SettingEdit, WiringResult, apply_edits, read_configs
 
 
 @dataclass
@@ -307,16 +308,21 @@ def _record(project: Project, plan: Plan) -> None:
         elif not plan.is_shared(rendered.path) and rendered.path not in plan.owned_elsewhere:
             files[rendered.path] = JournalFile(rendered.path, digest)
     wiring = list(previous.wiring) if previous else []
+    settings = list(previous.settings) if previous else []
     if plan.wiring and plan.configs_path is not None:
         configs = project.relative(plan.configs_path)
         known = {(w.list_name, w.entry) for w in wiring}
+        declared = {item.name for item in settings}
         added = [
             edit
             for edit, applied in zip(generation.parts.wiring, plan.wiring.applied, strict=True)
             if applied
         ]
         for edit in added:
-            if (edit.list_name, edit.entry) not in known:
+            if isinstance(edit, SettingEdit):
+                if edit.name not in declared:
+                    settings.append(JournalSetting(configs, edit.name))
+            elif (edit.list_name, edit.entry) not in known:
                 created = edit.list_name in plan.wiring.created_lists
                 wiring.append(JournalWiring(configs, edit.list_name, edit.entry, created))
     journal.record(
@@ -329,6 +335,7 @@ def _record(project: Project, plan: Plan) -> None:
             wiring=wiring,
             migrations=list(migrations.values()),
             names=dict(generation.names),
+            settings=settings,
         )
     )
     save_journal(project.root, journal)

@@ -3,8 +3,9 @@
 ``destroy`` needs only the kind and the name: the journal lists the files a command
 created with their SHA-256 (so edited files are recognised and kept), the migrations it
 wrote with the table each creates (so destroy can drop the table instead of deleting a
-migration a database has applied), the entries it added to ``configs.py`` (so they can
-be taken out again) and the normalised names it used.
+migration a database has applied), the entries it added to ``configs.py`` and the
+settings it declared there (so they can be taken out again) and the normalised names it
+used.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ class JournalWiring:
 
 
 @dataclass
+class JournalSetting:
+    """A setting a generate command declared in the Config class (``NAME: str | None``)."""
+
+    file: str
+    name: str
+
+
+@dataclass
 class JournalMigration:
     """A migration a generate command wrote: the table it creates and its columns."""
 
@@ -62,6 +71,7 @@ class JournalEntry:
     wiring: list[JournalWiring] = field(default_factory=list)
     migrations: list[JournalMigration] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    settings: list[JournalSetting] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +153,10 @@ def load_journal(root: Path) -> Journal:
                     for m in raw.get("migrations", [])
                 ],
                 names={str(k): str(v) for k, v in raw.get("names", {}).items()},
+                settings=[
+                    JournalSetting(str(item["file"]), str(item["name"]))
+                    for item in raw.get("settings", [])
+                ],
             )
         )
     return journal
@@ -220,6 +234,15 @@ def dump_journal(journal: Journal) -> str:
             ),
             "]",
         ]
+        if entry.settings:  # only kinds that declare settings write the key
+            lines += [
+                "settings = [",
+                *(
+                    f"    {_toml_value({'file': item.file, 'name': item.name})},"
+                    for item in entry.settings
+                ),
+                "]",
+            ]
     return "\n".join(lines) + "\n"
 
 

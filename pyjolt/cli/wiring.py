@@ -1,17 +1,19 @@
 """Editing ``app/configs.py`` with libcst: add or remove an import string in a config list.
 
 The edit touches one list in the ``Config`` class (CONTROLLERS, MODELS, EXTENSIONS,
-EXCEPTION_HANDLERS) and nothing else: comments, quotes, trailing commas and line endings
-stay as the user wrote them. After editing, the result is parsed again and compared with
-the original outside the edited statement; the file is replaced atomically (temporary
-file beside it, then ``os.replace``) keeping its mode.
+EXCEPTION_HANDLERS, MIDDLEWARE) and nothing else: comments, quotes, trailing commas and
+line endings stay as the user wrote them. A kind may also declare a setting the class
+lacks (``TASK_MANAGER_BROKER_URL: str | None = None``), so the environment can set it:
+only declared keys are read from the environment. After editing, the result is parsed
+again and compared with the original outside the edited statement; the file is replaced
+atomically (temporary file beside it, then ``os.replace``) keeping its mode.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,8 +24,9 @@ from .list_layout import append_entry, new_list_statement, remove_element
 if TYPE_CHECKING:
     import libcst as cst
 
-CONFIG_LISTS = ("CONTROLLERS", "MODELS", "EXTENSIONS", "EXCEPTION_HANDLERS")
+CONFIG_LISTS = ("CONTROLLERS", "MODELS", "EXTENSIONS", "EXCEPTION_HANDLERS", "MIDDLEWARE")
 _ENTRY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+_SETTING = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
 class WiringError(CliError):
@@ -39,6 +42,25 @@ class WiringEdit:
 
 
 @dataclass
+class SettingEdit:
+    """A setting to declare in the Config class, ``NAME: str | None = None``.
+
+    Declared only when the class does not assign ``NAME`` already; taken out again only
+    while the statement still reads exactly so (a value the user gave it stays).
+    """
+
+    name: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.name}: str | None = None"
+
+
+#: What a kind asks of ``configs.py``: an entry in a list, or a declared setting.
+ConfigEdit = WiringEdit | SettingEdit
+
+
+@dataclass
 class WiringResult:
     """The new source and what happened, per edit, in order."""
 
@@ -49,7 +71,11 @@ class WiringResult:
     applied: list[bool]  # per edit: did it change the file?
 
 
-def _check_edit(edit: WiringEdit) -> None:
+def _check_edit(edit: ConfigEdit) -> None:
+    if isinstance(edit, SettingEdit):
+        if not _SETTING.match(edit.name):
+            raise WiringError(f"{edit.name!r} is not a setting name like 'CACHE_REDIS_URL'")
+        return
     if edit.list_name not in CONFIG_LISTS:
         raise WiringError(f"unknown config list {edit.list_name!r}; expected one of {CONFIG_LISTS}")
     if not _ENTRY.match(edit.entry):
@@ -124,11 +150,12 @@ def _assigned_name(stmt: cst.BaseStatement) -> tuple[str, cst.BaseExpression | N
     return None
 
 
-def _find_list_statement(body: cst.IndentedBlock, list_name: str) -> int | None:
+def _find_assignment(body: cst.IndentedBlock, name: str) -> int | None:
+    """The index of the statement assigning ``name`` (a list or a setting) in the class."""
     found = None
     for index, stmt in enumerate(body.body):
         assigned = _assigned_name(stmt)
-        if assigned and assigned[0] == list_name:
+        if assigned and assigned[0] == name:
             found = index  # the last assignment is the one that counts
     return found
 
@@ -186,7 +213,7 @@ def _dedented(lines: list[str]) -> str:
 
 def apply_edits(
     source: bytes,
-    edits: list[WiringEdit],
+    edits: Sequence[ConfigEdit],
     filename: str = "configs.py",
     remove: bool = False,
     drop_if_empty: Collection[str] = (),
@@ -209,14 +236,16 @@ def apply_edits(
     changed = False
     for edit in edits:
         _check_edit(edit)
+        if isinstance(edit, SettingEdit):
+            edited, message = _edit_setting(module, edit, filename, remove)
+            messages.append(message)
+            applied.append(edited is not None)
+            if edited is not None:
+                module, changed = edited, True
+            continue
         config = find_config_class(module, filename)
-        body = config.body
-        if not isinstance(body, cst.IndentedBlock):
-            raise WiringError(
-                f"{filename}: the body of class {config.name.value} is on one line",
-                hint="put the class body on its own indented lines",
-            )
-        index = _find_list_statement(body, edit.list_name)
+        body = _class_body(config, filename)
+        index = _find_assignment(body, edit.list_name)
         statements = list(body.body)
         anchor: cst.CSTNode
         if index is None:
@@ -278,6 +307,91 @@ def apply_edits(
     return WiringResult(module.bytes, changed, messages, created, applied)
 
 
+def _class_body(config: cst.ClassDef, filename: str) -> cst.IndentedBlock:
+    import libcst as cst
+
+    if not isinstance(config.body, cst.IndentedBlock):
+        raise WiringError(
+            f"{filename}: the body of class {config.name.value} is on one line",
+            hint="put the class body on its own indented lines",
+        )
+    return config.body
+
+
+def _setting_statement(name: str) -> cst.SimpleStatementLine:
+    """``NAME: str | None = None``."""
+    import libcst as cst
+
+    optional_str = cst.BinaryOperation(cst.Name("str"), cst.BitOr(), cst.Name("None"))
+    return cst.SimpleStatementLine(
+        body=[
+            cst.AnnAssign(
+                target=cst.Name(name),
+                annotation=cst.Annotation(optional_str),
+                value=cst.Name("None"),
+            )
+        ]
+    )
+
+
+def _edit_setting(
+    module: cst.Module, edit: SettingEdit, filename: str, remove: bool
+) -> tuple[cst.Module | None, str]:
+    """Declare (or take out) one setting; None and the reason when nothing changes."""
+    config = find_config_class(module, filename)
+    body = _class_body(config, filename)
+    where = config.name.value
+    index = _find_assignment(body, edit.name)
+    statements = list(body.body)
+    if remove:
+        if index is None:
+            return None, f"{where} has no {edit.name}; nothing to remove"
+        # Leading comment lines, a trailing comment or another value: the user's now.
+        if module.code_for_node(statements[index]).strip() != edit.code:
+            return None, f"{where}.{edit.name} was changed since it was declared; keeping it"
+        del statements[index]
+        message = f"removed {edit.code} from {where}"
+    else:
+        if index is not None:
+            return None, f"{where} already sets {edit.name}; no change"
+        statements.append(_setting_statement(edit.name))
+        message = f"declared {edit.code} in {where}"
+    new_config = config.with_changes(body=body.with_changes(body=statements))
+    new_module = module.with_changes(body=[new_config if s is config else s for s in module.body])
+    _verify_setting(module, new_module, body, new_config, edit, filename, remove)
+    return new_module, message
+
+
+def _verify_setting(
+    module: cst.Module,
+    new_module: cst.Module,
+    body: cst.IndentedBlock,
+    new_config: cst.ClassDef,
+    edit: SettingEdit,
+    filename: str,
+    remove: bool,
+) -> None:
+    import libcst as cst
+
+    try:
+        reparsed = cst.parse_module(new_module.code)
+    except cst.ParserSyntaxError as exc:  # pragma: no cover - would be a bug in this module
+        raise WiringError(f"{filename}: the edited file does not parse ({exc.message})") from None
+    present = _find_assignment(
+        _class_body(find_config_class(reparsed, filename), filename), edit.name
+    )
+    unchanged_elsewhere = _changed_only_within(
+        module.code,
+        new_module.code,
+        module.code_for_node(body),
+        new_module.code_for_node(new_config.body),
+    )
+    if (present is not None) == remove or not unchanged_elsewhere:
+        raise WiringError(  # pragma: no cover - would be a bug in this module
+            f"{filename}: declaring {edit.name} went wrong; nothing was written"
+        )
+
+
 def _verify(
     old_code: str,
     new_code: str,
@@ -296,7 +410,7 @@ def _verify(
         raise WiringError(f"{filename}: the edited file does not parse ({exc.message})") from None
     config = find_config_class(reparsed, filename)
     assert isinstance(config.body, cst.IndentedBlock)
-    index = _find_list_statement(config.body, edit.list_name)
+    index = _find_assignment(config.body, edit.list_name)
     present = False
     if index is not None:
         value = _assigned_name(config.body.body[index])[1]  # type: ignore[index]

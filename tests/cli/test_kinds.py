@@ -19,10 +19,13 @@ OPTIONS: dict[str, tuple[str | None, dict[str, Any]]] = {
     "model": ("Products", {"fields": ["name:str!", "price:float"]}),
     "resource": ("Product", {"fields": ["name:str!"]}),
     "exception-handler": ("BillingHandler", {}),
+    "middleware": ("TimingMiddleware", {}),
+    "websocket": ("ChatSocket", {}),
     "auth": (None, {}),
     "scheduler": (None, {}),
     "cache": (None, {}),
     "ai": (None, {}),
+    "deploy": (None, {}),
 }
 
 
@@ -43,7 +46,10 @@ def test_every_kind_is_exercised_here() -> None:
         ("model", "products", "product"),
         ("resource", "Product", "products"),
         ("exception-handler", "billing", "billing"),
+        ("middleware", "audit-log", "audit_log"),
+        ("websocket", "support-chat", "support_chat"),
         ("auth", None, "auth"),
+        ("deploy", None, "deploy"),
     ],
 )
 def test_generate_and_destroy_share_one_name_rule(

@@ -8,7 +8,7 @@ import pytest
 
 from pyjolt.cli.errors import CliError
 from pyjolt.cli.files import write_atomically
-from pyjolt.cli.wiring import WiringEdit, WiringError, apply_edits
+from pyjolt.cli.wiring import SettingEdit, WiringEdit, WiringError, apply_edits
 
 CONFIGS = b'''"""Settings."""
 
@@ -115,6 +115,17 @@ def test_removing_a_list_the_add_created_restores_the_original_text() -> None:
     added = apply_edits(source, [USERS])
     removed = apply_edits(added.source, [USERS], remove=True, drop_if_empty=added.created_lists)
     assert removed.source == source
+
+
+def test_middleware_list_is_created_when_missing_and_dropped_again() -> None:
+    timing = WiringEdit("MIDDLEWARE", "app.middleware.timing:TimingMiddleware")
+    added = apply_edits(CONFIGS, [timing])
+    assert added.created_lists == ["MIDDLEWARE"]
+    assert added.source.endswith(
+        b'    MIDDLEWARE: list[str] = [\n        "app.middleware.timing:TimingMiddleware",\n    ]\n'
+    )
+    removed = apply_edits(added.source, [timing], remove=True, drop_if_empty=added.created_lists)
+    assert removed.source == CONFIGS
 
 
 def test_removing_a_middle_entry_keeps_the_others() -> None:
@@ -230,3 +241,60 @@ def test_a_tuple_without_parentheses_is_refused() -> None:
     source = b"class Config(BaseConfig):\n    EXTENSIONS = 'a:A', 'b:B'\n"
     with pytest.raises(WiringError, match="not a list or tuple literal"):
         apply_edits(source, [WiringEdit("EXTENSIONS", "c:C")])
+
+
+BROKER = SettingEdit("TASK_MANAGER_BROKER_URL")
+
+
+def test_a_missing_setting_is_declared_at_the_end_of_the_class() -> None:
+    result = apply_edits(CONFIGS, [BROKER])
+    assert result.source == CONFIGS + b"    TASK_MANAGER_BROKER_URL: str | None = None\n"
+    assert result.applied == [True]
+    assert result.created_lists == []
+
+
+def test_a_setting_the_class_already_has_is_left_alone() -> None:
+    source = b'class Config(BaseConfig):\n    TASK_MANAGER_BROKER_URL = "redis://x"\n'
+    result = apply_edits(source, [BROKER])
+    assert result.source == source
+    assert result.applied == [False]
+    assert "already sets TASK_MANAGER_BROKER_URL" in result.messages[0]
+
+
+def test_removing_a_declared_setting_restores_the_original_text() -> None:
+    added = apply_edits(CONFIGS, [BROKER, USERS]).source
+    assert apply_edits(added, [USERS, BROKER], remove=True).source == CONFIGS
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        b'    TASK_MANAGER_BROKER_URL: str | None = "redis://redis:6379/1"\n',
+        b"    TASK_MANAGER_BROKER_URL: str | None = None  # the queue\n",
+        b"    # the queue\n    TASK_MANAGER_BROKER_URL: str | None = None\n",
+    ],
+)
+def test_a_setting_the_user_changed_is_kept(declared: bytes) -> None:
+    result = apply_edits(CONFIGS + declared, [BROKER], remove=True)
+    assert result.source == CONFIGS + declared
+    assert result.applied == [False]
+    assert "was changed since it was declared" in result.messages[0]
+
+
+def test_removing_a_setting_that_is_gone_changes_nothing() -> None:
+    result = apply_edits(CONFIGS, [BROKER], remove=True)
+    assert result.source == CONFIGS
+    assert result.applied == [False]
+    assert "has no TASK_MANAGER_BROKER_URL" in result.messages[0]
+
+
+def test_declaring_keeps_windows_line_endings() -> None:
+    source = b"class Config(BaseConfig):\r\n    DEBUG = False\r\n"
+    result = apply_edits(source, [BROKER]).source
+    assert result == source + b"    TASK_MANAGER_BROKER_URL: str | None = None\r\n"
+
+
+@pytest.mark.parametrize("name", ["broker_url", "A-B", "X = 1\nY", ""])
+def test_setting_names_must_be_upper_case_identifiers(name: str) -> None:
+    with pytest.raises(WiringError, match="is not a setting name"):
+        apply_edits(CONFIGS, [SettingEdit(name)])

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .user_venv import UserVenv, build_user_venv
+from .user_venv import UserVenv, build_user_venv, source_fingerprint
 
 POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
 
@@ -50,12 +50,15 @@ STEPS: list[tuple[str, list[str]]] = [
     ("auth", ["generate", "auth"]),
     ("scheduler", ["generate", "scheduler"]),
     ("cache", ["generate", "cache"]),
+    ("websocket", ["generate", "websocket", "chat"]),
+    ("middleware", ["generate", "middleware", "timing"]),
+    ("deploy", ["generate", "deploy"]),
 ]
 
 
 def shared_user_venv(tmp_path_factory: pytest.TempPathFactory) -> UserVenv:
-    """One venv for the whole run, shared by pytest-xdist workers through a lock."""
-    shared = tmp_path_factory.getbasetemp().parent / "user-venv"
+    """One venv per state of the sources, shared by pytest-xdist workers through a lock."""
+    shared = tmp_path_factory.getbasetemp().parent / f"user-venv-{source_fingerprint()}"
     shared.mkdir(parents=True, exist_ok=True)
     with (shared / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

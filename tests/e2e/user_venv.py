@@ -8,6 +8,7 @@ projects as a user would shares it.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -55,6 +56,21 @@ class UserVenv:
             timeout=timeout,
             check=False,
         )
+
+
+def source_fingerprint() -> str:
+    """A digest of what ``pip install`` takes from this checkout (the package, its
+    templates, pyproject.toml), so a venv built from other sources is never reused: the
+    shared folder outlives test runs, and other checkouts on the machine use it too."""
+    digest = hashlib.sha256()
+    paths = [REPOSITORY / "pyproject.toml"]
+    for folder in ("pyjolt", "project_templates"):
+        paths += (REPOSITORY / folder).rglob("*")
+    for path in sorted(paths):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(REPOSITORY).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def build_user_venv(root: Path) -> UserVenv:

@@ -15,20 +15,26 @@ from .auth import AUTH
 from .base import Kind
 from .cache import CACHE
 from .controller import CONTROLLER
+from .deploy import DEPLOY
 from .exception_handler import EXCEPTION_HANDLER
+from .middleware import MIDDLEWARE
 from .model import MODEL
 from .resource import RESOURCE
 from .scheduler import SCHEDULER
+from .websocket import WEBSOCKET
 
 KINDS: tuple[Kind, ...] = (
     CONTROLLER,
     MODEL,
     RESOURCE,
     EXCEPTION_HANDLER,
+    WEBSOCKET,
+    MIDDLEWARE,
     AUTH,
     SCHEDULER,
     CACHE,
     AI,
+    DEPLOY,
 )
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from ..errors import ConflictError
 from ..fields import FieldSpec
 from ..naming import Name, normalise_name
-from ..wiring import WiringEdit
+from ..wiring import ConfigEdit
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -91,7 +91,7 @@ class Parts:
     """What a kind contributes to a generation; a kind that builds on others adds theirs."""
 
     renders: list[TemplateAnswers] = field(default_factory=list)
-    wiring: list[WiringEdit] = field(default_factory=list)
+    wiring: list[ConfigEdit] = field(default_factory=list)  # list entries, settings
     tables: list[Table] = field(default_factory=list)
 
     def __add__(self, other: Parts) -> Parts:
