@@ -138,6 +138,7 @@ class PyJolt:
             if not hasattr(extension, "init_app"):
                 raise AppBuildError(f"EXTENSIONS entry {entry!r} has no init_app(app) method")
             extension.init_app(self)
+        self._ensure_channels()
         for entry in self.configs.MODELS:
             self.models.append(load_import_string(entry, "MODELS"))
         for entry in self.configs.CONTROLLERS:
@@ -196,15 +197,27 @@ class PyJolt:
         self._built = False
         self._http_entry = self._websocket_entry = self._build_then_serve
 
+    def _ensure_channels(self) -> None:
+        """A Channels extension from the start when EXTENSIONS lists none.
+
+        Made when the app is created, not on first use, so that with CHANNELS_REDIS_URL
+        set its Redis listener is a startup hook like any extension's: one made after
+        startup would publish to Redis but never hear what other workers publish.
+        """
+        from .channels import Channels
+
+        if not isinstance(self.extensions.get(Channels.name), Channels):
+            Channels().init_app(self)
+
     @property
     def channels(self) -> Channels:
-        """The Channels extension (an in-process one is made on first use if none is set)."""
+        """The app's Channels extension: the one in EXTENSIONS, or a default one."""
         from .channels import Channels
 
         found = self.extensions.get(Channels.name)
         if not isinstance(found, Channels):
-            found = Channels()
-            found.init_app(self)
+            self._ensure_channels()
+            found = self.extensions[Channels.name]
         return found
 
     def add_extension(self, extension: Any, name: str | None = None) -> None:

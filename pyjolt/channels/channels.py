@@ -60,8 +60,8 @@ class Channels(BaseExtension):
             self.broadcast = RedisBroadcast(
                 settings.CHANNELS_REDIS_URL, settings.CHANNELS_KEY_PREFIX, self.deliver
             )
-            app.add_on_startup(self.broadcast.start)
-            app.add_on_shutdown(self.broadcast.stop)
+            app.add_on_startup(self._start_broadcast)
+            app.add_on_shutdown(self._stop_broadcast)
         elif configured_workers() > 1:
             logger.warning(
                 "Channels is in-process but WEB_CONCURRENCY=%d workers run: a message "
@@ -69,6 +69,19 @@ class Channels(BaseExtension):
                 "CHANNELS_REDIS_URL to broadcast across workers",
                 configured_workers(),
             )
+
+    def _is_the_apps(self) -> bool:
+        # The app makes a default Channels when EXTENSIONS lists none; one initialised
+        # later replaces it, and the replaced one must not listen to Redis as well.
+        return self._app is not None and self._app.extensions.get(self.name) is self
+
+    async def _start_broadcast(self) -> None:
+        if self.broadcast is not None and self._is_the_apps():
+            await self.broadcast.start()
+
+    async def _stop_broadcast(self) -> None:
+        if self.broadcast is not None and self._is_the_apps():
+            await self.broadcast.stop()
 
     # --- membership --------------------------------------------------------------------
     async def subscribe(self, ws: WebSocket, group: str) -> None:

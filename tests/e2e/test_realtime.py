@@ -92,6 +92,9 @@ def start(project: Path, env: dict[str, str]) -> Server:
                 "127.0.0.1",
                 "--port",
                 str(port),
+                # One process per server: the test's "workers" are the two servers.
+                "--workers",
+                "1",
             ],
             cwd=project,
             stdout=out,

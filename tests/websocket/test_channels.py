@@ -13,7 +13,7 @@ from pyjolt import BaseConfig, PyJolt
 from pyjolt.channels import Channels
 from pyjolt.testing import PyJoltTestClient
 
-from .broadcast import create_app
+from .broadcast import Config, RoomsApi, create_app
 
 
 @pytest.fixture
@@ -86,6 +86,40 @@ async def test_a_broadcast_through_redis_reaches_a_socket_of_another_app_instanc
         response = await client_a.post("/rooms/shared/messages", json={"text": "from a"})
         assert response.json() == {"here": 0}  # no socket on worker A itself
         assert await on_b.receive_json() == {"from": "http", "text": "from a"}
+
+
+async def test_without_a_channels_extension_the_default_one_broadcasts_through_redis(
+    redis_prefix: dict[str, Any],
+) -> None:
+    # The default Channels exists from construction, so its Redis listener starts with
+    # the app: a message published on one instance reaches the other's socket.
+    workers = []
+    for _ in range(2):
+        application = PyJolt(Config(**redis_prefix))
+        application.register_controller(RoomsApi)
+        workers.append(application)
+    worker_a, worker_b = workers
+    async with (
+        PyJoltTestClient(worker_a) as client_a,
+        PyJoltTestClient(worker_b) as client_b,
+        client_b.websocket_connect("/rooms/shared") as on_b,
+    ):
+        await on_b.receive_json()
+        await client_a.post("/rooms/shared/messages", json={"text": "default"})
+        assert await on_b.receive_json() == {"from": "http", "text": "default"}
+
+
+async def test_a_default_channels_replaced_by_another_does_not_listen_too(
+    redis_prefix: dict[str, Any],
+) -> None:
+    application = PyJolt(Config(**redis_prefix))
+    default = application.channels
+    replacement = Channels()
+    replacement.init_app(application)
+    assert application.channels is replacement
+    async with PyJoltTestClient(application):
+        assert replacement.broadcast is not None and replacement.broadcast._task is not None
+        assert default.broadcast is not None and default.broadcast._task is None
 
 
 async def test_publish_falls_back_to_local_sockets_when_redis_is_down(
