@@ -19,6 +19,7 @@ import bcrypt
 
 #: The most bytes of a password that bcrypt reads.
 MAX_PASSWORD_BYTES = 72
+"""bcrypt reads at most 72 bytes; longer passwords are hashed with SHA-256 first, whole."""
 DEFAULT_ROUNDS = 12
 
 
