@@ -109,9 +109,7 @@ def render_page(package: str, summary: str) -> str:
     """The Markdown of one package's reference page."""
     module = importlib.import_module(package)
     doc = inspect.cleandoc(module.__doc__ or "").split("\n\n")[0].replace("\n", " ")
-    lines = [f"# `{package}`", "", summary, ""]
-    if doc:
-        lines += [doc, ""]
+    lines = [f"# `{package}`", "", doc or summary, ""]
     external = []
     elsewhere = []
     for public in public_names(package):

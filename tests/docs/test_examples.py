@@ -22,7 +22,12 @@ from .markdown_blocks import (
     shell_commands,
 )
 
-PAGES = [page for page in documentation_files() if python_blocks(page)]
+TUTORIAL = REPOSITORY / "docs" / "tutorial"
+# The tutorial's files belong to the project its commands build: tests/e2e/test_tutorial_*.py
+# writes and runs them there, in order with the commands.
+PAGES = [
+    page for page in documentation_files() if python_blocks(page) and TUTORIAL not in page.parents
+]
 SHELL_LINES = [
     (block, invocation)
     for page in documentation_files()
