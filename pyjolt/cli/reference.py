@@ -164,6 +164,4 @@ def _cell(text: str) -> str:
 
 def _escape_text(text: str) -> str:
     """Help text as Markdown text: angle brackets are not HTML, brackets not links."""
-    return (
-        text.replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
-    )
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("[", "\\[").replace("]", "\\]")
