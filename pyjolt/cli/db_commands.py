@@ -139,7 +139,7 @@ def _target(migrate: Migrate) -> str:
     url = migrate.db.database_url()
     if url.get_backend_name() == "sqlite":
         return f"SQLite database {shown_path(str(url.database))}"
-    return f"database {url.database!r} ({describe_target(url.set(database=None))})"
+    return f"database {url.database!r} ({describe_target(url._replace(database=None))})"
 
 
 def _create(migrate: Migrate, args: dict[str, Any]) -> str:
@@ -408,20 +408,33 @@ def _progress_handler() -> logging.Handler:
     return handler
 
 
+#: Notes MySQL/MariaDB send back on every migration that creates a table: primary keys
+#: are always named PRIMARY there, so the name the naming convention gives is ignored.
+#: asyncmy logs each server note as a warning; these say nothing to act on.
+IGNORED_SERVER_NOTES = ("ignored for PRIMARY key",)
+
+
+def _drop_harmless_notes(record: logging.LogRecord) -> bool:
+    return not any(note in record.getMessage() for note in IGNORED_SERVER_NOTES)
+
+
 @contextmanager
 def alembic_progress() -> Iterator[None]:
     """Show Alembic's progress lines on stdout for one command, then restore logging."""
     import logging
 
     alembic_logger = logging.getLogger("alembic")
+    driver_logger = logging.getLogger("asyncmy")
     handler = _progress_handler()
     level, propagate = alembic_logger.level, alembic_logger.propagate
     alembic_logger.addHandler(handler)
     alembic_logger.setLevel(logging.INFO)
     alembic_logger.propagate = False
+    driver_logger.addFilter(_drop_harmless_notes)
     try:
         yield
     finally:
+        driver_logger.removeFilter(_drop_harmless_notes)
         alembic_logger.removeHandler(handler)
         alembic_logger.setLevel(level)
         alembic_logger.propagate = propagate
