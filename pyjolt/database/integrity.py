@@ -130,7 +130,7 @@ def constraint_summary(exc: BaseException) -> str:
     """
     code = mysql_error_code(exc)
     if code is not None:
-        args = getattr(driver_cause(exc), "args", ())
+        args: tuple[Any, ...] = tuple(getattr(driver_cause(exc), "args", ()))
         message = str(args[1]) if len(args) > 1 else ""
         return f"MySQL error {code}: " + _MYSQL_QUOTED_VALUE.sub(r"\1 \2", message)
     lines = str(driver_cause(exc)).strip().splitlines()

@@ -106,7 +106,7 @@ def server_url(url: URL) -> URL:
     """The URL of a connection to the server of ``url`` that is not to its database."""
     if backend_of(url) == "postgresql":
         return url.set(database=POSTGRES_MAINTENANCE_DATABASE)
-    return url.set(database=None)
+    return url._replace(database=None)
 
 
 async def _exists(connection: AsyncConnection, url: URL, name: str) -> bool:
