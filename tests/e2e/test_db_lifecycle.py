@@ -8,8 +8,12 @@ the real ``pyjolt`` (and ``python cli.py``) processes, without a terminal.
 from __future__ import annotations
 
 import asyncio
+import os
+import pty
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,3 +198,49 @@ def test_seed_without_seeds_names_the_file_to_write(project: Path, tmp_path: Pat
     assert result.returncode == 1
     assert "module 'app.no_such_seeds' not found" in result.stderr
     assert "app/no_such_seeds.py" in result.stderr
+
+
+def _drop_in_a_terminal(project: Path, env: dict[str, str], answer: str) -> tuple[int, str]:
+    """``pyjolt db drop`` on a pty, answering its question with ``answer``."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "pyjolt"), "db", "drop"],
+        cwd=project,
+        env={**env, "TERM": "dumb"},
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+    )
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + 60
+    while b"[y/N]" not in output and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.5)[0]:
+            output += os.read(master, 4096)
+    os.write(master, f"{answer}\n".encode())
+    code = process.wait(timeout=60)
+    while select.select([master], [], [], 0.2)[0]:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(master)
+    return code, output.decode(errors="replace")
+
+
+def test_drop_on_a_terminal_asks_and_no_keeps_the_database(project: Path, tmp_path: Path) -> None:
+    database = tmp_path / "asked.db"
+    env = {**environment(), "DATABASE_URI": f"sqlite+aiosqlite:///{database}"}
+    ok(pyjolt("db", "create", cwd=project, env=env))
+
+    code, output = _drop_in_a_terminal(project, env, "n")
+    assert code == 1, output
+    assert "Drop the SQLite database" in output and "cancelled" in output
+    assert database.is_file()
+
+    code, output = _drop_in_a_terminal(project, env, "y")
+    assert code == 0, output
+    assert not database.exists()
