@@ -4,8 +4,9 @@ Each :class:`DbCommand` names a command, its parameters and the Migrate method i
 calls. Both front ends build their typer commands from :data:`DB_COMMANDS` with
 :func:`make_callback`, so the arguments are the same in both spellings (a revision as
 an argument or ``--revision``/``-r``, ``--message``/``-m``, ``--verbose``,
-``--indicate-current``, ``--yes``), and both run a command inside :func:`alembic_progress`. The
-front ends differ only in how they find the Migrate and where the result line goes.
+``--indicate-current``, ``--yes``), and both run a command inside
+:func:`alembic_progress`. The front ends differ only in how they find the Migrate and
+where the result line goes.
 
 This module imports nothing heavy (typer only inside :func:`make_callback`): the
 ``pyjolt`` command builds its ``--help`` from it, and the Migrate is passed in.
