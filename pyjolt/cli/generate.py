@@ -31,9 +31,25 @@ from .journal import (
 )
 from .kinds.base import Generation
 from .migrations import MigrationAnswers
+from .model_relations import HasManyEdit
 from .project import Project, find_project
 from .templates import RenderedFile, render_to_memory
 from .wiring import SettingEdit, WiringResult, apply_edits, read_configs
+
+
+@dataclass
+class PlannedModelEdit:
+    """A list added to another model's file (``Author.posts``), before and after."""
+
+    edit: HasManyEdit
+    path: Path
+    before: bytes
+    after: bytes
+    imports: list[str]  # the imports the file lacked
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
 
 
 @dataclass
@@ -50,6 +66,10 @@ class Plan:
     configs_path: Path | None = None
     configs_before: bytes = b""
     wiring: WiringResult | None = None
+    model_edits: list[PlannedModelEdit] = field(default_factory=list)
+    # Rendered files shown with other entries' model edits: the hash the journal records
+    # is of the file without them, which is what destroying those entries gives back.
+    unedited: dict[str, bytes] = field(default_factory=dict)
 
     def is_shared(self, path: str) -> bool:
         """Rendered but not owned (package ``__init__.py``, ``models/base.py``): created
@@ -58,7 +78,12 @@ class Plan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.create and not self.overwrite and not (self.wiring and self.wiring.changed)
+        return (
+            not self.create
+            and not self.overwrite
+            and not (self.wiring and self.wiring.changed)
+            and not any(edit.changed for edit in self.model_edits)
+        )
 
 
 def existing_shared_files(project: Project) -> list[str]:
@@ -132,10 +157,48 @@ def _plan_migrations(project: Project, generation: Generation, journal: Journal)
     return plan
 
 
+def _plan_model_edits(project: Project, generation: Generation, plan: Plan) -> None:
+    """The lists ``+`` references add to the models they point at, computed now."""
+    from .model_relations import ModelEditError, add_has_many, format_like_project
+
+    current: dict[Path, bytes] = {}
+    for edit in generation.parts.model_edits:
+        path = project.root / edit.path
+        if path not in current:
+            if not path.is_file():
+                raise ModelEditError(f"{edit.path} does not exist; nothing was written")
+            current[path] = path.read_bytes()
+        before = current[path]
+        result = add_has_many(before, edit, edit.path)
+        after = format_like_project(project, before, result.source) if result.changed else before
+        current[path] = after
+        plan.model_edits.append(PlannedModelEdit(edit, path, before, after, result.imports))
+
+
+def _with_recorded_edits(
+    project: Project, rendered: RenderedFile, journal: Journal, previous: JournalEntry | None
+) -> RenderedFile:
+    """A rendered model with the lists other entries added to it since (``Author.posts``
+    from ``generate resource posts author:references+``), so generating the authors again
+    finds its file unchanged instead of a conflict."""
+    from .model_relations import add_has_many, format_like_project
+
+    data = rendered.data
+    for entry in journal.entries:
+        if entry is previous:
+            continue
+        for recorded in entry.model_edits:
+            if recorded.file == rendered.path:
+                result = add_has_many(data, HasManyEdit.from_journal(recorded), recorded.file)
+                data = format_like_project(project, data, result.source)
+    return RenderedFile(rendered.path, data, rendered.mode)
+
+
 def plan_generation(project: Project, generation: Generation) -> Plan:
     """Render and compare; raise before writing anything if something is in the way."""
     journal = load_journal(project.root)
     plan = _plan_migrations(project, generation, journal)
+    _plan_model_edits(project, generation, plan)
     if generation.parts.wiring:
         plan.configs_path = project.configs_path
         plan.configs_before = read_configs(project.configs_path)
@@ -149,7 +212,11 @@ def plan_generation(project: Project, generation: Generation) -> Plan:
     present = existing_shared_files(project)
     rendered = render_to_memory(parts, project.root, first_party, exclude=present)
     previous = journal.find(generation.kind, generation.key)
+    edited = {recorded.file for entry in journal.entries for recorded in entry.model_edits}
     for item in rendered:
+        if item.path in edited:
+            plan.unedited[item.path] = item.data
+            item = _with_recorded_edits(project, item, journal, previous)
         blocked = _file_in_the_way(project.root, item.path)
         if blocked is not None:
             raise ConflictError(
@@ -180,6 +247,17 @@ def configs_diff(plan: Plan, project: Project) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
 
 
+def model_edits_diff(plan: Plan, project: Project) -> str:
+    diffs = []
+    for planned in plan.model_edits:
+        if planned.changed:
+            name = project.relative(planned.path)
+            before = planned.before.decode("utf-8", "replace").splitlines(True)
+            after = planned.after.decode("utf-8", "replace").splitlines(True)
+            diffs.append("".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")))
+    return "".join(diffs)
+
+
 def print_plan(plan: Plan, project: Project, force: bool, dry_run: bool) -> None:
     verb = "would " if dry_run else ""
     for rendered in plan.create:
@@ -193,6 +271,11 @@ def print_plan(plan: Plan, project: Project, force: bool, dry_run: bool) -> None
         console.action("identical", "dim", rendered.path)
     for note in plan.notes:
         console.action("note", "dim", note)
+    for planned in plan.model_edits:
+        if planned.changed:
+            edit = planned.edit
+            what = f"{project.relative(planned.path)}: add {edit.model}.{edit.attribute}"
+            console.action(f"{verb}edit", "cyan", what)
     if plan.wiring:
         name = project.relative(plan.configs_path) if plan.configs_path else "configs.py"
         for message in plan.wiring.messages:
@@ -264,7 +347,7 @@ def apply_plan(
         )
     _refuse_rewriting_history(project, plan)
     if dry_run:
-        diff = configs_diff(plan, project)
+        diff = configs_diff(plan, project) + model_edits_diff(plan, project)
         if diff:
             from rich.syntax import Syntax
 
@@ -280,6 +363,11 @@ def apply_plan(
             transaction.write(project.root / rendered.path, rendered.data, rendered.mode)
         if plan.wiring and plan.wiring.changed and plan.configs_path is not None:
             transaction.write(plan.configs_path, plan.wiring.source)
+        edited: set[Path] = set()
+        for planned in reversed(plan.model_edits):  # the last edit of a file holds them all
+            if planned.changed and planned.path not in edited:
+                transaction.write(planned.path, planned.after)
+                edited.add(planned.path)
         _record(project, plan)
     except BaseException:
         transaction.rollback()
@@ -301,7 +389,7 @@ def _record(project: Project, plan: Plan) -> None:
     files = {f.path: f for f in (previous.files if previous else [])}
     migrations = {m.table: m for m in (previous.migrations if previous else [])}
     for rendered in [*plan.create, *plan.overwrite, *plan.identical]:
-        digest = sha256_of(rendered.data)
+        digest = sha256_of(plan.unedited.get(rendered.path, rendered.data))
         if rendered.path in plan.migrations:
             migration = plan.migrations[rendered.path]
             migrations[migration.table.name] = migration.journal(digest)
@@ -325,6 +413,11 @@ def _record(project: Project, plan: Plan) -> None:
             elif (edit.list_name, edit.entry) not in known:
                 created = edit.list_name in plan.wiring.created_lists
                 wiring.append(JournalWiring(configs, edit.list_name, edit.entry, created))
+    model_edits = {(m.file, m.attribute): m for m in (previous.model_edits if previous else [])}
+    for planned in plan.model_edits:
+        if planned.changed:  # one already there before is not this entry's to take out
+            key = (planned.edit.path, planned.edit.attribute)
+            model_edits[key] = planned.edit.journal(planned.imports)
     journal.record(
         JournalEntry(
             kind=generation.kind,
@@ -336,6 +429,7 @@ def _record(project: Project, plan: Plan) -> None:
             migrations=list(migrations.values()),
             names=dict(generation.names),
             settings=settings,
+            model_edits=list(model_edits.values()),
         )
     )
     save_journal(project.root, journal)
