@@ -82,6 +82,14 @@ def _calls(value: ast.expr | None) -> list[ast.Call]:
     return [node for node in ast.walk(value) if isinstance(node, ast.Call)]
 
 
+def _mentions(value: ast.expr | None, name: str) -> bool:
+    """Whether ``name`` appears in ``value``: ``mapped_column(Text)`` or ``Text()``."""
+    return value is not None and any(
+        isinstance(node, ast.Name | ast.Attribute) and _name_of(node) == name
+        for node in ast.walk(value)
+    )
+
+
 def _keyword(call: ast.Call, name: str) -> object:
     for kw in call.keywords:
         if kw.arg == name and isinstance(kw.value, ast.Constant):
@@ -136,7 +144,7 @@ def _plain_field(column: _Column, enums: dict[str, tuple[str, ...]]) -> FieldSpe
             column.name, "enum", nullable, unique, values=values, enum_class=python_type
         )
     type_name = _TYPE_NAMES.get(python_type, "json")
-    if type_name == "str" and any(_is_call_to(call, "Text") for call in calls):
+    if type_name == "str" and _mentions(column.value, "Text"):
         type_name = "text"
     if type_name == "decimal":
         precision, scale = 12, 2
