@@ -52,10 +52,8 @@ MAX_PRECISION = 38
 MAX_SCALE = 30
 MAX_ENUM_VALUE = 63  # PostgreSQL's identifier length, a sane bound for a stored value
 
-FIELD_SYNTAX = (
-    "name:type[?][!], e.g. email:str! bio:text? price:decimal[10,2] "
-    "status:enum[draft,published] author:references+"
-)
+FIELD_SYNTAX = "name:type[arguments][?!+]"
+FIELD_EXAMPLES = "email:str! bio:text? price:decimal[10,2] status:enum[a,b] author:references+"
 
 _FIELD = re.compile(
     r"^(?P<name>[^:\[\]]+):(?P<type>[a-z_]+)(?:\[(?P<args>[^\]]*)\])?(?P<flags>[?!+]{0,3})$"
@@ -238,8 +236,8 @@ def parse_field(spec: str) -> FieldSpec:
     match = _FIELD.match(spec.strip())
     if not match:
         raise UsageError(
-            f"field {spec!r} is not written as {FIELD_SYNTAX.split(',')[0]}",
-            hint=f"{FIELD_SYNTAX.split(', ', 1)[1]}; types: {', '.join(FIELD_TYPES)}",
+            f"field {spec!r} is not written as {FIELD_SYNTAX}",
+            hint=f"e.g. {FIELD_EXAMPLES}; types: {', '.join(FIELD_TYPES)}",
         )
     name, flags = match["name"], match["flags"]
     type_name = TYPE_ALIASES.get(match["type"], match["type"])
@@ -277,6 +275,12 @@ def parse_field(spec: str) -> FieldSpec:
         precision, scale = _decimal(name, args)
         return replace(field, precision=precision, scale=scale)
     if type_name == "enum":
+        if unique:
+            raise UsageError(
+                f"field {name!r}: an enum cannot be unique ('!'): the table could hold one "
+                "row per value",
+                hint=f"leave out '!', e.g. {name}:enum[draft,published]",
+            )
         return replace(field, values=_enum_values(name, args))
     if type_name == "references":
         if name.endswith("_id"):

@@ -68,7 +68,7 @@ def test_a_reference_is_stored_in_a_column_named_after_it() -> None:
     [
         "email:str?!",
         "price:decimal[10,3]?",
-        "status:enum[draft,published]!",
+        "status:enum[draft,published]?",
         "writer:references[User,cascade,table=users,key=uuid]?+",
     ],
 )
@@ -98,6 +98,7 @@ def test_the_journal_spelling_reads_back_the_same_field(spec: str) -> None:
         ("status:enum[Draft,published]", "'Draft' is not a lower-case identifier"),
         ("status:enum[in progress]", "is not a lower-case identifier"),
         ("status:enum[draft,draft]", "'draft' is given twice"),
+        ("status:enum[draft,published]!", "an enum cannot be unique"),
         ("author:references[user]", "'user' is not a model class or 'cascade'"),
         ("author_id:references", "write author:references"),
         ("title:str[80]", "takes no [arguments]"),
