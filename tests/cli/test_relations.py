@@ -228,3 +228,16 @@ def test_a_controller_for_an_existing_model_reads_its_references(
     assert 'raise unknown_reference("author_id", data.author_id, "author")' in read(
         project, "app/api/posts.py"
     )
+
+
+@pytest.mark.parametrize("kind", ["model", "resource"])
+def test_help_lists_every_field_type_and_the_reference_syntax(cli: CliRunner, kind: str) -> None:
+    from pyjolt.cli.fields import FIELD_TYPES
+
+    result = cli("generate", kind, "--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert f"Field types: {', '.join(FIELD_TYPES)}." in text
+    for syntax in ("decimal[precision,scale]", "enum[values]", "references[Model,cascade]"):
+        assert syntax in text
+    assert "author:references+" in text and "--id int|uuid" in text

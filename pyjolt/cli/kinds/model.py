@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import UsageError
-from ..fields import FIELD_SYNTAX, FIELD_TYPES, KEY_TYPES, FieldSpec, Reference
+from ..fields import (
+    FIELD_EXAMPLES,
+    FIELD_SYNTAX,
+    FIELD_TYPES,
+    KEY_TYPES,
+    FieldSpec,
+    Reference,
+)
 from ..naming import normalise_name
 from ..wiring import WiringEdit
 from .base import (
@@ -32,7 +39,7 @@ if TYPE_CHECKING:
 
 FIELDS_PARAM = Param(
     "fields",
-    f"Fields as {FIELD_SYNTAX}; types: {', '.join(FIELD_TYPES)}.",
+    f"Fields as {FIELD_SYNTAX}, e.g. {FIELD_EXAMPLES}; types: {', '.join(FIELD_TYPES)}.",
     form="many",
     metavar="FIELD...",
 )
@@ -175,7 +182,10 @@ class ModelAnswers(TemplateAnswers):
 class ModelKind(Kind):
     name = "model"
     summary = "A SQLAlchemy model (app/models/NAME.py) with its migration, registered in MODELS."
-    examples = ("User email:str! full_name:str bio:text?", "Tag label:str! color:str?")
+    examples = (
+        "User email:str! full_name:str bio:text?",
+        "Post title:str price:decimal status:enum[draft,published] author:references+",
+    )
     name_help = "Model name, singular or plural, e.g. 'User'."
     params = (FIELDS_PARAM, KEY_PARAM)
     runtime = ("database",)
