@@ -31,25 +31,15 @@ from .journal import (
 )
 from .kinds.base import Generation
 from .migrations import MigrationAnswers
-from .model_relations import HasManyEdit
+from .model_relations import (
+    PlannedModelEdit,
+    model_edits_diff,
+    plan_model_edits,
+    with_recorded_edits,
+)
 from .project import Project, find_project
 from .templates import RenderedFile, render_to_memory
 from .wiring import SettingEdit, WiringResult, apply_edits, read_configs
-
-
-@dataclass
-class PlannedModelEdit:
-    """A list added to another model's file (``Author.posts``), before and after."""
-
-    edit: HasManyEdit
-    path: Path
-    before: bytes
-    after: bytes
-    imports: list[str]  # the imports the file lacked
-
-    @property
-    def changed(self) -> bool:
-        return self.after != self.before
 
 
 @dataclass
@@ -157,48 +147,11 @@ def _plan_migrations(project: Project, generation: Generation, journal: Journal)
     return plan
 
 
-def _plan_model_edits(project: Project, generation: Generation, plan: Plan) -> None:
-    """The lists ``+`` references add to the models they point at, computed now."""
-    from .model_relations import ModelEditError, add_has_many, format_like_project
-
-    current: dict[Path, bytes] = {}
-    for edit in generation.parts.model_edits:
-        path = project.root / edit.path
-        if path not in current:
-            if not path.is_file():
-                raise ModelEditError(f"{edit.path} does not exist; nothing was written")
-            current[path] = path.read_bytes()
-        before = current[path]
-        result = add_has_many(before, edit, edit.path)
-        after = format_like_project(project, before, result.source) if result.changed else before
-        current[path] = after
-        plan.model_edits.append(PlannedModelEdit(edit, path, before, after, result.imports))
-
-
-def _with_recorded_edits(
-    project: Project, rendered: RenderedFile, journal: Journal, previous: JournalEntry | None
-) -> RenderedFile:
-    """A rendered model with the lists other entries added to it since (``Author.posts``
-    from ``generate resource posts author:references+``), so generating the authors again
-    finds its file unchanged instead of a conflict."""
-    from .model_relations import add_has_many, format_like_project
-
-    data = rendered.data
-    for entry in journal.entries:
-        if entry is previous:
-            continue
-        for recorded in entry.model_edits:
-            if recorded.file == rendered.path:
-                result = add_has_many(data, HasManyEdit.from_journal(recorded), recorded.file)
-                data = format_like_project(project, data, result.source)
-    return RenderedFile(rendered.path, data, rendered.mode)
-
-
 def plan_generation(project: Project, generation: Generation) -> Plan:
     """Render and compare; raise before writing anything if something is in the way."""
     journal = load_journal(project.root)
     plan = _plan_migrations(project, generation, journal)
-    _plan_model_edits(project, generation, plan)
+    plan.model_edits = plan_model_edits(project, generation.parts.model_edits)
     if generation.parts.wiring:
         plan.configs_path = project.configs_path
         plan.configs_before = read_configs(project.configs_path)
@@ -216,7 +169,7 @@ def plan_generation(project: Project, generation: Generation) -> Plan:
     for item in rendered:
         if item.path in edited:
             plan.unedited[item.path] = item.data
-            item = _with_recorded_edits(project, item, journal, previous)
+            item = with_recorded_edits(project, item, journal, previous)
         blocked = _file_in_the_way(project.root, item.path)
         if blocked is not None:
             raise ConflictError(
@@ -245,17 +198,6 @@ def configs_diff(plan: Plan, project: Project) -> str:
     before = plan.configs_before.decode("utf-8", "replace").splitlines(True)
     after = plan.wiring.source.decode("utf-8", "replace").splitlines(True)
     return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
-
-
-def model_edits_diff(plan: Plan, project: Project) -> str:
-    diffs = []
-    for planned in plan.model_edits:
-        if planned.changed:
-            name = project.relative(planned.path)
-            before = planned.before.decode("utf-8", "replace").splitlines(True)
-            after = planned.after.decode("utf-8", "replace").splitlines(True)
-            diffs.append("".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")))
-    return "".join(diffs)
 
 
 def print_plan(plan: Plan, project: Project, force: bool, dry_run: bool) -> None:
@@ -347,7 +289,7 @@ def apply_plan(
         )
     _refuse_rewriting_history(project, plan)
     if dry_run:
-        diff = configs_diff(plan, project) + model_edits_diff(plan, project)
+        diff = configs_diff(plan, project) + model_edits_diff(plan.model_edits, project)
         if diff:
             from rich.syntax import Syntax
 

@@ -14,22 +14,29 @@ takes out exactly those, and only while the statement still reads as written.
 
 from __future__ import annotations
 
-import re
+import difflib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CliError, ConflictError
+from .import_edits import (
+    add_import,
+    imported,
+    uses,
+    without_import,
+)
 
 if TYPE_CHECKING:
     import libcst as cst
 
     from .fields import FieldSpec
-    from .journal import JournalModelEdit
+    from .journal import Journal, JournalEntry, JournalModelEdit
     from .kinds.base import Package
     from .kinds.model import ModelNames
     from .project import Project
+    from .templates import RenderedFile
 
 
 class ModelEditError(CliError):
@@ -116,9 +123,6 @@ class ModelEditResult:
     messages: list[str]
 
 
-# --- reading the module -------------------------------------------------------------
-
-
 def _parse(source: bytes, filename: str) -> cst.Module:
     import libcst as cst
 
@@ -129,75 +133,6 @@ def _parse(source: bytes, filename: str) -> cst.Module:
             f"{filename}:{exc.raw_line}:{exc.raw_column}: cannot parse the model ({exc.message})",
             hint="fix the syntax error and run the command again; nothing was written",
         ) from None
-
-
-def _dotted(node: cst.BaseExpression | None) -> str:
-    import libcst as cst
-
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
-
-
-def _is_type_checking_block(stmt: cst.CSTNode) -> bool:
-    import libcst as cst
-
-    return isinstance(stmt, cst.If) and _dotted(stmt.test) in {
-        "TYPE_CHECKING",
-        "typing.TYPE_CHECKING",
-    }
-
-
-def _import_from(stmt: cst.CSTNode, module: str) -> cst.ImportFrom | None:
-    """The ``from module import ...`` of a simple statement line, if it is one."""
-    import libcst as cst
-
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return None
-    node = stmt.body[0]
-    if isinstance(node, cst.ImportFrom) and not node.relative and _dotted(node.module) == module:
-        if isinstance(node.names, cst.ImportStar):
-            return None
-        return node
-    return None
-
-
-def _imported_names(node: cst.ImportFrom) -> list[str]:
-    import libcst as cst
-
-    assert not isinstance(node.names, cst.ImportStar)
-    return [alias.evaluated_alias or alias.evaluated_name for alias in node.names]
-
-
-def _imports(body: list[cst.BaseStatement]) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-    for stmt in body:
-        for inner in _block_or_self(stmt):
-            node = _any_import_from(inner)
-            if node is not None:
-                found |= {(_dotted(node.module), name) for name in _imported_names(node)}
-    return found
-
-
-def _block_or_self(stmt: cst.BaseStatement) -> list[cst.BaseStatement]:
-    import libcst as cst
-
-    if _is_type_checking_block(stmt):
-        assert isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock)
-        return list(stmt.body.body)
-    return [stmt]
-
-
-def _any_import_from(stmt: cst.BaseStatement) -> cst.ImportFrom | None:
-    import libcst as cst
-
-    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-        node = stmt.body[0]
-        if isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
-            return node
-    return None
 
 
 def _class_index(module: cst.Module, name: str, filename: str) -> int:
@@ -234,71 +169,6 @@ def _code_of(stmt: cst.CSTNode) -> str:
 # --- adding -----------------------------------------------------------------------------
 
 
-def _with_name(node: cst.ImportFrom, name: str) -> cst.ImportFrom:
-    """``node`` importing ``name`` too (ruff's isort puts it in place afterwards)."""
-    import libcst as cst
-
-    assert not isinstance(node.names, cst.ImportStar)
-    names = [alias.with_changes(comma=cst.MaybeSentinel.DEFAULT) for alias in node.names]
-    names.append(cst.ImportAlias(name=cst.Name(name)))
-    return node.with_changes(names=names)
-
-
-def _last_import_index(body: list[cst.BaseStatement]) -> int:
-    import libcst as cst
-
-    last = -1
-    for index, stmt in enumerate(body):
-        if isinstance(stmt, cst.SimpleStatementLine) and all(
-            isinstance(node, cst.Import | cst.ImportFrom) for node in stmt.body
-        ):
-            last = index
-    return last
-
-
-def _first_import_index(body: list[cst.BaseStatement]) -> int:
-    import libcst as cst
-
-    for index, stmt in enumerate(body):
-        if isinstance(stmt, cst.SimpleStatementLine) and all(
-            isinstance(node, cst.Import | cst.ImportFrom) for node in stmt.body
-        ):
-            return index
-    return 0
-
-
-def _add_import(body: list[cst.BaseStatement], module: str, name: str, guarded: bool) -> None:
-    """Import ``name`` from ``module`` (under ``if TYPE_CHECKING:`` when ``guarded``)."""
-    import libcst as cst
-
-    statement = cst.parse_statement(f"from {module} import {name}")
-    if guarded:
-        for index, stmt in enumerate(body):
-            if _is_type_checking_block(stmt):
-                assert isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock)
-                inner = stmt.body.with_changes(body=[*stmt.body.body, statement])
-                body[index] = stmt.with_changes(body=inner)
-                return
-        block = cst.parse_statement(f"if TYPE_CHECKING:\n    from {module} import {name}\n")
-        empty = cst.EmptyLine(indent=False, whitespace=cst.SimpleWhitespace(""))
-        assert isinstance(block, cst.If)
-        body.insert(_last_import_index(body) + 1, block.with_changes(leading_lines=[empty]))
-        return
-    for index, stmt in enumerate(body):
-        node = _import_from(stmt, module)
-        if node is not None:
-            assert isinstance(stmt, cst.SimpleStatementLine)
-            body[index] = stmt.with_changes(body=[_with_name(node, name)])
-            return
-    position = _first_import_index(body) if module == "typing" else _last_import_index(body) + 1
-    if position < len(body) and module == "typing":
-        leading = body[position]
-        if isinstance(leading, cst.SimpleStatementLine):
-            statement = statement.with_changes(leading_lines=leading.leading_lines)
-            body[position] = leading.with_changes(leading_lines=[])
-    body.insert(position, statement)
-
-
 def add_has_many(source: bytes, edit: HasManyEdit, filename: str) -> ModelEditResult:
     """Add ``edit``'s statement to its class, with the imports the file lacks."""
     import libcst as cst
@@ -321,11 +191,11 @@ def add_has_many(source: bytes, edit: HasManyEdit, filename: str) -> ModelEditRe
     body[index] = classdef.with_changes(
         body=classdef.body.with_changes(body=[*classdef.body.body, statement])
     )
-    present = _imports(body)
+    present = imported(body)
     added: list[str] = []
     for import_module, name in edit.imports:
         if (import_module, name) not in present:
-            _add_import(body, import_module, name, guarded=import_module == edit.item_module)
+            add_import(body, import_module, name, guarded=import_module == edit.item_module)
             added.append(f"{import_module}.{name}")
     result = module.with_changes(body=body).code.encode(module.encoding)
     _parse(result, filename)
@@ -333,46 +203,6 @@ def add_has_many(source: bytes, edit: HasManyEdit, filename: str) -> ModelEditRe
 
 
 # --- removing ---------------------------------------------------------------------------
-
-
-def _uses(module: cst.Module, name: str) -> bool:
-    """Whether ``name`` is used outside import statements (annotations in quotes too)."""
-    import libcst as cst
-
-    blocks = [stmt for stmt in module.body if _is_type_checking_block(stmt)]
-    if name == "TYPE_CHECKING" and blocks:
-        return True
-    without_imports = [
-        stmt for stmt in module.body if _any_import_from(stmt) is None and stmt not in blocks
-    ]
-    code = cst.Module(body=without_imports).code
-    return re.search(rf"\b{re.escape(name)}\b", code) is not None
-
-
-def _without_import(
-    body: list[cst.BaseStatement], module: str, name: str
-) -> list[cst.BaseStatement]:
-    import libcst as cst
-
-    result: list[cst.BaseStatement] = []
-    for stmt in body:
-        if _is_type_checking_block(stmt):
-            assert isinstance(stmt, cst.If) and isinstance(stmt.body, cst.IndentedBlock)
-            inner = _without_import(list(stmt.body.body), module, name)
-            if inner:
-                result.append(stmt.with_changes(body=stmt.body.with_changes(body=inner)))
-            continue
-        node = _import_from(stmt, module)
-        if node is None or name not in _imported_names(node):
-            result.append(stmt)
-            continue
-        assert not isinstance(node.names, cst.ImportStar)
-        kept = [alias for alias in node.names if alias.evaluated_name != name]
-        if kept:
-            kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            assert isinstance(stmt, cst.SimpleStatementLine)
-            result.append(stmt.with_changes(body=[node.with_changes(names=kept)]))
-    return result
 
 
 def remove_has_many(source: bytes, recorded: JournalModelEdit) -> ModelEditResult:
@@ -402,8 +232,8 @@ def remove_has_many(source: bytes, recorded: JournalModelEdit) -> ModelEditResul
     removed: list[str] = []
     for dotted in reversed(recorded.imports):
         import_module, _, name = dotted.rpartition(".")
-        if not _uses(edited, name):
-            kept = _without_import(list(edited.body), import_module, name)
+        if not uses(edited, name):
+            kept = without_import(list(edited.body), import_module, name)
             edited = edited.with_changes(body=kept)
             removed.append(dotted)
     result = edited.code.encode(module.encoding)
@@ -438,10 +268,80 @@ def format_like_project(project: Project, before: bytes, after: bytes) -> bytes:
         return (folder / "after" / "model.py").read_bytes()
 
 
+# --- planning --------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedModelEdit:
+    """A list added to another model's file (``Author.posts``), before and after."""
+
+    edit: HasManyEdit
+    path: Path
+    before: bytes
+    after: bytes
+    imports: list[str]  # the imports the file lacked
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+
+def plan_model_edits(project: Project, edits: list[HasManyEdit]) -> list[PlannedModelEdit]:
+    """The lists ``+`` references add to the models they point at, computed now."""
+    planned: list[PlannedModelEdit] = []
+    current: dict[Path, bytes] = {}
+    for edit in edits:
+        path = project.root / edit.path
+        if path not in current:
+            if not path.is_file():
+                raise ModelEditError(f"{edit.path} does not exist; nothing was written")
+            current[path] = path.read_bytes()
+        before = current[path]
+        result = add_has_many(before, edit, edit.path)
+        after = format_like_project(project, before, result.source) if result.changed else before
+        current[path] = after
+        planned.append(PlannedModelEdit(edit, path, before, after, result.imports))
+    return planned
+
+
+def with_recorded_edits(
+    project: Project, rendered: RenderedFile, journal: Journal, previous: JournalEntry | None
+) -> RenderedFile:
+    """A rendered model with the lists other entries added to it since (``Author.posts``
+    from ``generate resource posts author:references+``), so generating the authors again
+    finds its file unchanged instead of a conflict."""
+    from .templates import RenderedFile
+
+    data = rendered.data
+    for entry in journal.entries:
+        if entry is previous:
+            continue
+        for recorded in entry.model_edits:
+            if recorded.file == rendered.path:
+                result = add_has_many(data, HasManyEdit.from_journal(recorded), recorded.file)
+                data = format_like_project(project, data, result.source)
+    return RenderedFile(rendered.path, data, rendered.mode)
+
+
+def model_edits_diff(edits: list[PlannedModelEdit], project: Project) -> str:
+    diffs = []
+    for planned in edits:
+        if planned.changed:
+            name = project.relative(planned.path)
+            before = planned.before.decode("utf-8", "replace").splitlines(True)
+            after = planned.after.decode("utf-8", "replace").splitlines(True)
+            diffs.append("".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}")))
+    return "".join(diffs)
+
+
 __all__ = [
     "HasManyEdit",
     "ModelEditError",
+    "PlannedModelEdit",
     "add_has_many",
     "format_like_project",
+    "model_edits_diff",
+    "plan_model_edits",
     "remove_has_many",
+    "with_recorded_edits",
 ]
