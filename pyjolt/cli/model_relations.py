@@ -299,9 +299,28 @@ def plan_model_edits(project: Project, edits: list[HasManyEdit]) -> list[Planned
         before = current[path]
         result = add_has_many(before, edit, edit.path)
         after = format_like_project(project, before, result.source) if result.changed else before
+        if result.changed:
+            _check_round_trip(project, edit, before, after, result.imports)
         current[path] = after
         planned.append(PlannedModelEdit(edit, path, before, after, result.imports))
     return planned
+
+
+def _check_round_trip(
+    project: Project, edit: HasManyEdit, before: bytes, after: bytes, imports: list[str]
+) -> None:
+    """Taking the edit out again must give back the file as it was, byte for byte.
+
+    So the edit changed nothing else, and destroy will restore the file exactly; a file
+    where that does not hold (an unusual layout of its imports) is left to the user.
+    """
+    undone = remove_has_many(after, edit.journal(imports))
+    if format_like_project(project, after, undone.source) != before:
+        raise ModelEditError(
+            f"{edit.path}: adding {edit.model}.{edit.attribute} would change more of the "
+            "file than that line and its imports; nothing was written",
+            hint=f"leave out '+' and add the list by hand: {edit.statement}",
+        )
 
 
 def with_recorded_edits(

@@ -241,3 +241,38 @@ def test_help_lists_every_field_type_and_the_reference_syntax(cli: CliRunner, ki
     for syntax in ("decimal[precision,scale]", "enum[values]", "references[Model,cascade]"):
         assert syntax in text
     assert "author:references+" in text and "--id int|uuid" in text
+
+
+HAND_WRITTEN = """\
+'''Authors, written by hand.'''
+from typing import TYPE_CHECKING, Any
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+from app.models.base import Base
+if TYPE_CHECKING:
+    from app.models.tag import Tag  # used in a comment: Tag
+
+
+class Author( Base ):
+    __tablename__ = 'authors'
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))   # kept as written
+    extra: Mapped[dict[str, Any]] = mapped_column()
+"""
+
+
+def test_a_hand_written_model_gets_only_the_line_and_its_imports_and_gets_them_back(
+    cli: CliRunner, project: Path
+) -> None:
+    path = project / "app/models/author.py"
+    path.write_text(HAND_WRITTEN)
+    assert cli("generate", "resource", *POSTS).code == 0
+    relationship = '    posts: Mapped[list["Post"]] = relationship(back_populates="author")\n'
+    expected = (
+        HAND_WRITTEN.replace("Mapped, mapped_column\n", "Mapped, mapped_column, relationship\n")
+        .replace("comment: Tag\n", "comment: Tag\n    from app.models.post import Post\n")
+        .replace("mapped_column()\n", "mapped_column()\n" + relationship)
+    )
+    assert path.read_text() == expected  # not reformatted: it was not in ruff's format
+    assert cli("destroy", "resource", "posts").code == 0
+    assert path.read_text() == HAND_WRITTEN
