@@ -42,6 +42,8 @@ def read(project: Path, path: str) -> str:
         (["price:decimal[2,3]"], "decimal[2,3] is out of range"),
         (["price:decimal[10]"], "decimal takes [precision,scale]"),
         (["post:references"], "references Post, the model being generated"),
+        (["update:enum[a,b]"], "would name its class PostUpdate"),
+        (["out:references[Author]"], "would name its class PostOut"),
     ],
 )
 def test_unusable_fields_exit_2_with_one_message_and_write_nothing(

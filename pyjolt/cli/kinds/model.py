@@ -22,6 +22,7 @@ from ..fields import (
 from ..naming import normalise_name
 from ..wiring import WiringEdit
 from .base import (
+    PROJECT_CLASSES,
     Generation,
     Kind,
     Package,
@@ -85,6 +86,40 @@ def stored_rows(fields: tuple[FieldSpec, ...]) -> list[dict[str, Any]]:
         if field.reference is not None:
             visit(field.reference)
     return list(rows.values())
+
+
+#: Names the generated schema and controller modules import besides the project's own.
+IMPORTED_NAMES = frozenset(
+    {"Annotated", "Any", "Decimal", "DecimalString", "Int32", "SafeDatetime", "StrEnum"}
+)
+
+
+def refuse_class_collisions(names: ModelNames, fields: tuple[FieldSpec, ...]) -> None:
+    """UsageError (exit 2) when a class the fields bring would clash with another name.
+
+    An enum field gets a class ``PostStatus`` and a reference an embedded ``PostAuthor``:
+    ``update:enum[...]`` would make ``PostUpdate``, the update body's class; a referenced
+    model must not be named like a class the generated code already imports.
+    """
+    model = names.class_name
+    taken = (
+        PROJECT_CLASSES | IMPORTED_NAMES | {f"{model}{part}" for part in ("In", "Out", "Update")}
+    )
+    for field in fields:
+        if field.type in {"enum", "references"}:
+            made = model + "".join(word.capitalize() for word in field.name.split("_"))
+            if made in taken:
+                raise UsageError(
+                    f"field {field.name!r} would name its class {made}, which the generated "
+                    "code already uses",
+                    hint=f"choose another field name, e.g. {field.name}_value",
+                )
+        if field.reference is not None and field.reference.model in taken:
+            raise UsageError(
+                f"field {field.name!r} references {field.reference.model}, a name the "
+                "generated code already uses",
+                hint="rename that model class, or leave the reference out and add it by hand",
+            )
 
 
 def key_type(raw: str | None) -> str:
@@ -225,7 +260,8 @@ class ModelKind(Kind):
         from ..fields import parse_fields
         from ..references import resolve_fields
 
-        parsed = parse_fields(fields or [])
+        parsed = tuple(parse_fields(fields or []))
+        refuse_class_collisions(names, parsed)
         resolved = resolve_fields(project, parsed, names.class_name, names.table)
         return ModelAnswers(package_of(project), names, resolved, key_type(key))
 
