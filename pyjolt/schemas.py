@@ -7,7 +7,9 @@ from the database, and a value the endpoint refuses must be outside the schema.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
@@ -17,8 +19,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     StringConstraints,
+    ValidationError,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 T = TypeVar("T")
 
@@ -57,6 +62,98 @@ def _in_utc(value: datetime) -> datetime:
 #: columns store it; one whose UTC time is outside the years 1 to 9999 is refused (422)
 #: instead of failing in the database.
 SafeDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
+@dataclass(frozen=True)
+class DecimalString:
+    """``price: Annotated[Decimal, DecimalString(12, 2)]``: an exact number sent as a string.
+
+    A ``NUMERIC(12, 2)`` column holds at most 12 digits, 2 of them after the point. JSON
+    numbers are binary floats to most clients (``0.1 + 0.2``), so the value travels as a
+    string both ways: requests send ``"19.9"`` (a number is refused, 422), answers always
+    carry every decimal place (``"19.90"``). The schema's ``pattern`` says exactly which
+    strings fit the column, so a value the schema allows never fails in the database.
+    In Python the value is a ``Decimal`` rounded to ``scale`` places.
+    """
+
+    precision: int
+    scale: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.scale <= self.precision or self.precision < 1:
+            raise ValueError(
+                f"DecimalString({self.precision}, {self.scale}): the precision must be at "
+                "least 1 and the scale between 0 and the precision"
+            )
+
+    def pattern(self, exact: bool = False) -> str:
+        """The strings that fit: ``exact`` asks for every decimal place (answers)."""
+        whole = self.precision - self.scale
+        integer = "0" if whole == 0 else f"(0|[1-9][0-9]{{0,{whole - 1}}})"
+        places = f"{{{self.scale}}}" if exact else f"{{1,{self.scale}}}"
+        fraction = (
+            "" if self.scale == 0 else (rf"\.[0-9]{places}" if exact else rf"(\.[0-9]{places})?")
+        )
+        return f"^-?{integer}{fraction}$"
+
+    def _round(self, value: Decimal) -> Decimal:
+        return value.quantize(Decimal(1).scaleb(-self.scale))
+
+    def _parse(self, text: str) -> Decimal:
+        return self._round(Decimal(text))
+
+    def _format(self, value: Decimal) -> str:
+        return f"{self._round(value):.{self.scale}f}"
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        text = core_schema.no_info_after_validator_function(
+            self._parse, core_schema.str_schema(pattern=self.pattern())
+        )
+        # Python objects (ORM rows) already hold a Decimal: rounded, never re-parsed.
+        stored = core_schema.no_info_after_validator_function(
+            self._round, core_schema.is_instance_schema(Decimal)
+        )
+        return core_schema.json_or_python_schema(
+            json_schema=text,
+            python_schema=core_schema.union_schema([stored, text]),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                self._format,
+                when_used="json",
+                return_schema=core_schema.str_schema(pattern=self.pattern(exact=True)),
+            ),
+        )
+
+
+def field_error(
+    field: str, message: str, value: Any, error_type: str = "invalid_value"
+) -> ValidationError:
+    """A validation error of one body field, for checks only the handler can make.
+
+    Raise it when a value has the right form but cannot be used: the app answers 422
+    with the same body as any invalid request, ``errors`` naming ``field`` with
+    ``message`` and ``error_type``, which is the 422 the OpenAPI document describes.
+    """
+    error = PydanticCustomError(error_type, "{message}", {"message": message})
+    details: InitErrorDetails = {"type": error, "loc": (field,), "input": value}
+    return ValidationError.from_exception_data("Body", [details])
+
+
+#: The ``type`` of the error :func:`unknown_reference` makes.
+UNKNOWN_REFERENCE = "unknown_reference"
+
+
+def unknown_reference(field: str, value: Any, what: str) -> ValidationError:
+    """422 for an id that names no row: ``author_id`` 7 when no author has id 7.
+
+    A schema cannot say which ids exist, so this is checked by the handler before it
+    writes (the foreign key alone would give a 409 that does not say which field is
+    wrong). The error's type is :data:`UNKNOWN_REFERENCE`, so clients and contract
+    tests can tell it from a body that does not match its schema.
+    """
+    return field_error(field, f"No {what} has id {value}", value, UNKNOWN_REFERENCE)
+
 
 #: Offsets past this page number would overflow a database's 64-bit OFFSET.
 MAX_PAGE = 2**31 - 1

@@ -9,7 +9,11 @@ Migrations are the database's history. One is deleted only while it is a head no
 database has applied (the configured database is asked; when it cannot be, the
 migration counts as applied) and no other migration revises. Otherwise it stays, and
 destroy writes a new migration dropping its table, so ``pyjolt db upgrade`` and
-``pyjolt db check`` keep working after any sequence of generate and destroy.
+``pyjolt db check`` keep working after any sequence of generate and destroy. A table that
+another generated table still references (``posts.author_id`` -> ``authors``) is not
+dropped: destroy stops and names what to destroy first, since dropping it would fail (or
+leave rows pointing nowhere). The lists a reference added to the model it points at
+(``Author.posts``) are taken out of that model's file again.
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ class DestroyPlan:
     drops: list[MigrationAnswers] = field(default_factory=list)
     drop_files: list[RenderedFile] = field(default_factory=list)
     unwired: list[tuple[Path, bytes, WiringResult]] = field(default_factory=list)
+    model_edits: list[tuple[Path, bytes, bytes, list[str]]] = field(default_factory=list)
 
 
 def _unwire(project: Project, entry: JournalEntry) -> list[tuple[Path, bytes, WiringResult]]:
@@ -162,6 +167,53 @@ def _legacy_migrations(project: Project, entry: JournalEntry) -> None:
             )
 
 
+def _refuse_referenced_tables(kind: Kind, entry: JournalEntry, journal: Journal) -> None:
+    """ConflictError (exit 3) while another entry's table has a foreign key to one of
+    this entry's tables: dropping it would fail on the database, or orphan those rows."""
+    from .fields import parse_field
+    from .kinds import kind_named
+
+    tables = {migration.table for migration in entry.migrations}
+    for other in journal.entries:
+        if other is entry:
+            continue
+        for migration in other.migrations:
+            for spec in migration.fields:
+                field = parse_field(spec)
+                if field.reference is not None and field.reference.table in tables:
+                    what = kind_named(other.kind).describe(other.name)
+                    raise ConflictError(
+                        f"table {migration.table} references {field.reference.table} "
+                        f"({migration.table}.{field.column}, from {what}), so "
+                        f"{kind.describe(entry.name)} cannot be destroyed yet; nothing was "
+                        "changed",
+                        hint=f"destroy that first: pyjolt destroy {what}",
+                    )
+
+
+def _plan_model_edits(project: Project, entry: JournalEntry, plan: DestroyPlan) -> None:
+    """Take the lists this entry added to other models (``Author.posts``) out again."""
+    from .model_relations import format_like_project, remove_has_many
+
+    current: dict[Path, bytes] = {}
+    for recorded in reversed(entry.model_edits):
+        path = project.root / recorded.file
+        if path not in current:
+            if not path.is_file():
+                console.action("missing", "dim", f"{recorded.file} (already gone)")
+                continue
+            current[path] = path.read_bytes()
+        before = current[path]
+        result = remove_has_many(before, recorded)
+        for message in result.messages:
+            if not result.changed:
+                console.warn(f"{recorded.file}: {message}")
+        if result.changed:
+            after = format_like_project(project, before, result.source)
+            current[path] = after
+            plan.model_edits.append((path, before, after, result.messages))
+
+
 def _find_entry(kind: Kind, name: str | None, journal: Journal) -> JournalEntry:
     key = kind.journal_key(name)
     entry = journal.find(kind.name, key)
@@ -188,6 +240,9 @@ def _print_plan(project: Project, plan: DestroyPlan, dry_run: bool) -> None:
     for path, _before, result in plan.unwired:
         for message in result.messages:
             console.action(f"{verb}unwire", "cyan", f"{project.relative(path)}: {message}")
+    for path, _before, _after, messages in plan.model_edits:
+        for message in messages:
+            console.action(f"{verb}edit", "cyan", f"{project.relative(path)}: {message}")
 
 
 def destroy_generated(
@@ -203,20 +258,24 @@ def destroy_generated(
     project = find_project(app_spec)
     journal = load_journal(project.root)
     entry = _find_entry(kind, name, journal)
+    _refuse_referenced_tables(kind, entry, journal)
     _legacy_migrations(project, entry)
     plan = DestroyPlan()
     _plan_files(project, entry, force, plan)
     _plan_migrations(project, entry, force, plan)
     _render_drops(project, plan)
     plan.unwired = _unwire(project, entry)
+    _plan_model_edits(project, entry, plan)
     _print_plan(project, plan, dry_run)
     if dry_run:
-        for path, before, result in plan.unwired:
-            if result.changed:
+        changes = [(path, before, result.source) for path, before, result in plan.unwired]
+        changes += [(path, before, after) for path, before, after, _ in plan.model_edits]
+        for path, before, after in changes:
+            if before != after:
                 name_ = project.relative(path)
                 diff = difflib.unified_diff(
                     before.decode("utf-8", "replace").splitlines(True),
-                    result.source.decode("utf-8", "replace").splitlines(True),
+                    after.decode("utf-8", "replace").splitlines(True),
                     f"a/{name_}",
                     f"b/{name_}",
                 )
@@ -232,6 +291,11 @@ def destroy_generated(
         for path, _before, result in plan.unwired:
             if result.changed:
                 transaction.write(path, result.source)
+        edited: set[Path] = set()
+        for path, _before, after, _messages in reversed(plan.model_edits):
+            if path not in edited:  # the last edit of a file holds the earlier ones
+                transaction.write(path, after)
+                edited.add(path)
         journal.forget(entry.kind, entry.name)
         save_journal(project.root, journal)
     except BaseException:

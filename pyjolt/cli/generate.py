@@ -31,6 +31,12 @@ from .journal import (
 )
 from .kinds.base import Generation
 from .migrations import MigrationAnswers
+from .model_relations import (
+    PlannedModelEdit,
+    model_edits_diff,
+    plan_model_edits,
+    with_recorded_edits,
+)
 from .project import Project, find_project
 from .templates import RenderedFile, render_to_memory
 from .wiring import SettingEdit, WiringResult, apply_edits, read_configs
@@ -50,6 +56,10 @@ class Plan:
     configs_path: Path | None = None
     configs_before: bytes = b""
     wiring: WiringResult | None = None
+    model_edits: list[PlannedModelEdit] = field(default_factory=list)
+    # Rendered files shown with other entries' model edits: the hash the journal records
+    # is of the file without them, which is what destroying those entries gives back.
+    unedited: dict[str, bytes] = field(default_factory=dict)
 
     def is_shared(self, path: str) -> bool:
         """Rendered but not owned (package ``__init__.py``, ``models/base.py``): created
@@ -58,7 +68,12 @@ class Plan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.create and not self.overwrite and not (self.wiring and self.wiring.changed)
+        return (
+            not self.create
+            and not self.overwrite
+            and not (self.wiring and self.wiring.changed)
+            and not any(edit.changed for edit in self.model_edits)
+        )
 
 
 def existing_shared_files(project: Project) -> list[str]:
@@ -136,6 +151,7 @@ def plan_generation(project: Project, generation: Generation) -> Plan:
     """Render and compare; raise before writing anything if something is in the way."""
     journal = load_journal(project.root)
     plan = _plan_migrations(project, generation, journal)
+    plan.model_edits = plan_model_edits(project, generation.parts.model_edits)
     if generation.parts.wiring:
         plan.configs_path = project.configs_path
         plan.configs_before = read_configs(project.configs_path)
@@ -149,7 +165,11 @@ def plan_generation(project: Project, generation: Generation) -> Plan:
     present = existing_shared_files(project)
     rendered = render_to_memory(parts, project.root, first_party, exclude=present)
     previous = journal.find(generation.kind, generation.key)
+    edited = {recorded.file for entry in journal.entries for recorded in entry.model_edits}
     for item in rendered:
+        if item.path in edited:
+            plan.unedited[item.path] = item.data
+            item = with_recorded_edits(project, item, journal, previous)
         blocked = _file_in_the_way(project.root, item.path)
         if blocked is not None:
             raise ConflictError(
@@ -193,6 +213,11 @@ def print_plan(plan: Plan, project: Project, force: bool, dry_run: bool) -> None
         console.action("identical", "dim", rendered.path)
     for note in plan.notes:
         console.action("note", "dim", note)
+    for planned in plan.model_edits:
+        if planned.changed:
+            edit = planned.edit
+            what = f"{project.relative(planned.path)}: add {edit.model}.{edit.attribute}"
+            console.action(f"{verb}edit", "cyan", what)
     if plan.wiring:
         name = project.relative(plan.configs_path) if plan.configs_path else "configs.py"
         for message in plan.wiring.messages:
@@ -264,7 +289,7 @@ def apply_plan(
         )
     _refuse_rewriting_history(project, plan)
     if dry_run:
-        diff = configs_diff(plan, project)
+        diff = configs_diff(plan, project) + model_edits_diff(plan.model_edits, project)
         if diff:
             from rich.syntax import Syntax
 
@@ -280,6 +305,11 @@ def apply_plan(
             transaction.write(project.root / rendered.path, rendered.data, rendered.mode)
         if plan.wiring and plan.wiring.changed and plan.configs_path is not None:
             transaction.write(plan.configs_path, plan.wiring.source)
+        edited: set[Path] = set()
+        for planned in reversed(plan.model_edits):  # the last edit of a file holds them all
+            if planned.changed and planned.path not in edited:
+                transaction.write(planned.path, planned.after)
+                edited.add(planned.path)
         _record(project, plan)
     except BaseException:
         transaction.rollback()
@@ -301,7 +331,7 @@ def _record(project: Project, plan: Plan) -> None:
     files = {f.path: f for f in (previous.files if previous else [])}
     migrations = {m.table: m for m in (previous.migrations if previous else [])}
     for rendered in [*plan.create, *plan.overwrite, *plan.identical]:
-        digest = sha256_of(rendered.data)
+        digest = sha256_of(plan.unedited.get(rendered.path, rendered.data))
         if rendered.path in plan.migrations:
             migration = plan.migrations[rendered.path]
             migrations[migration.table.name] = migration.journal(digest)
@@ -325,6 +355,11 @@ def _record(project: Project, plan: Plan) -> None:
             elif (edit.list_name, edit.entry) not in known:
                 created = edit.list_name in plan.wiring.created_lists
                 wiring.append(JournalWiring(configs, edit.list_name, edit.entry, created))
+    model_edits = {(m.file, m.attribute): m for m in (previous.model_edits if previous else [])}
+    for planned in plan.model_edits:
+        if planned.changed:  # one already there before is not this entry's to take out
+            key = (planned.edit.path, planned.edit.attribute)
+            model_edits[key] = planned.edit.journal(planned.imports)
     journal.record(
         JournalEntry(
             kind=generation.kind,
@@ -336,6 +371,7 @@ def _record(project: Project, plan: Plan) -> None:
             migrations=list(migrations.values()),
             names=dict(generation.names),
             settings=settings,
+            model_edits=list(model_edits.values()),
         )
     )
     save_journal(project.root, journal)

@@ -3,9 +3,9 @@
 ``destroy`` needs only the kind and the name: the journal lists the files a command
 created with their SHA-256 (so edited files are recognised and kept), the migrations it
 wrote with the table each creates (so destroy can drop the table instead of deleting a
-migration a database has applied), the entries it added to ``configs.py`` and the
-settings it declared there (so they can be taken out again) and the normalised names it
-used.
+migration a database has applied), the entries it added to ``configs.py``, the
+settings it declared there and the lists it added to other models (``Author.posts``), so
+they can be taken out again, and the normalised names it used.
 """
 
 from __future__ import annotations
@@ -59,6 +59,27 @@ class JournalMigration:
     down_revision: str  # "" for the first migration
     table: str
     fields: list[str] = field(default_factory=list)  # field specs: "email:str!"
+    key: str = "int"  # the id column's type: int or uuid
+
+
+@dataclass
+class JournalModelEdit:
+    """A list of rows a generate command added to another model (``Author.posts``).
+
+    What it records gives back the statement as written, so destroy takes it out only
+    while it still reads so; ``imports`` are the names the edit imported that the file
+    lacked (``typing.TYPE_CHECKING``, ``sqlalchemy.orm.relationship``,
+    ``app.models.post.Post``), taken out again with it while nothing else uses them.
+    """
+
+    file: str
+    model: str  # the class edited: Author
+    attribute: str  # posts
+    item_class: str  # Post
+    item_module: str  # app.models.post
+    back_populates: str  # author
+    foreign_key: str = ""
+    imports: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +93,7 @@ class JournalEntry:
     migrations: list[JournalMigration] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     settings: list[JournalSetting] = field(default_factory=list)
+    model_edits: list[JournalModelEdit] = field(default_factory=list)
 
 
 @dataclass
@@ -149,6 +171,7 @@ def load_journal(root: Path) -> Journal:
                         str(m.get("down_revision", "")),
                         str(m["table"]),
                         [str(spec) for spec in m.get("fields", [])],
+                        str(m.get("key", "int")),
                     )
                     for m in raw.get("migrations", [])
                 ],
@@ -156,6 +179,19 @@ def load_journal(root: Path) -> Journal:
                 settings=[
                     JournalSetting(str(item["file"]), str(item["name"]))
                     for item in raw.get("settings", [])
+                ],
+                model_edits=[
+                    JournalModelEdit(
+                        str(item["file"]),
+                        str(item["model"]),
+                        str(item["attribute"]),
+                        str(item["item_class"]),
+                        str(item["item_module"]),
+                        str(item["back_populates"]),
+                        str(item.get("foreign_key", "")),
+                        [str(name) for name in item.get("imports", [])],
+                    )
+                    for item in raw.get("model_edits", [])
                 ],
             )
         )
@@ -227,6 +263,8 @@ def dump_journal(journal: Journal) -> str:
                         "down_revision": m.down_revision,
                         "table": m.table,
                         "fields": m.fields,
+                        # written for uuid keys only: int is the default of older entries
+                        **({"key": m.key} if m.key != "int" else {}),
                     }
                 )
                 + ","
@@ -240,6 +278,28 @@ def dump_journal(journal: Journal) -> str:
                 *(
                     f"    {_toml_value({'file': item.file, 'name': item.name})},"
                     for item in entry.settings
+                ),
+                "]",
+            ]
+        if entry.model_edits:  # only entries that edited other models write the key
+            lines += [
+                "model_edits = [",
+                *(
+                    "    "
+                    + _toml_value(
+                        {
+                            "file": item.file,
+                            "model": item.model,
+                            "attribute": item.attribute,
+                            "item_class": item.item_class,
+                            "item_module": item.item_module,
+                            "back_populates": item.back_populates,
+                            "foreign_key": item.foreign_key,
+                            "imports": item.imports,
+                        }
+                    )
+                    + ","
+                    for item in entry.model_edits
                 ),
                 "]",
             ]

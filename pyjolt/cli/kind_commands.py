@@ -19,9 +19,22 @@ from .kinds.base import Kind, Param
 from .options import AppOption, DatabaseOption, DryRunOption, ForceOption
 
 KEYWORD = inspect.Parameter.KEYWORD_ONLY
-FIELDS_HELP = (
-    f"Field types: {', '.join(FIELD_TYPES)}; append ? for a nullable column and ! for a "
-    "unique one (email:str!, bio:text?). An id primary key is added for you."
+FIELDS_HELP = "\n\n".join(
+    [
+        f"Field types: {', '.join(FIELD_TYPES)}. Flags: ? nullable, ! unique, + (references "
+        "only) the list on the other side: email:str! bio:text?",
+        "decimal[precision,scale]: price:decimal is decimal[12,2]; price:decimal[10,3]. "
+        'Sent and answered as a string ("19.90").',
+        "enum[values]: status:enum[draft,published], lower-case values, stored as a checked "
+        "string column; another value is a 422.",
+        "references[Model,cascade] (or belongs_to): author:references is author_id, a "
+        "foreign key to the Author model (app/models/author.py must exist), indexed, with a "
+        "relationship; answers embed the author and an unknown author_id is a 422. "
+        "writer:references[User] names the model. Deleting an author that posts reference "
+        "is refused (409) unless the reference is nullable (author:references? sets NULL) "
+        "or [cascade] (deletes the posts). author:references+ also adds Author.posts.",
+        "An id primary key is added for you: an integer, or a UUID with --id uuid.",
+    ]
 )
 
 

@@ -138,6 +138,7 @@ class MigrationAnswers(TemplateAnswers):
             "message": f"{self.operation} {self.table.name} table".capitalize(),
             "slug": self.slug,
             "table_name": self.table.name,
+            "key": self.table.key,
             "fields": [spec.as_data() for spec in self.table.fields],
         }
 
@@ -149,6 +150,7 @@ class MigrationAnswers(TemplateAnswers):
             self.down_revision,
             self.table.name,
             [spec.spec for spec in self.table.fields],
+            self.table.key,
         )
 
 
@@ -227,7 +229,8 @@ def plan_drop(
 
 
 def table_of(migration: JournalMigration) -> Table:
-    return Table(migration.table, tuple(parse_field(spec) for spec in migration.fields))
+    fields = tuple(parse_field(spec) for spec in migration.fields)
+    return Table(migration.table, fields, migration.key)
 
 
 def database_revisions(project: Project) -> set[str] | None:

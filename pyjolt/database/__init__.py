@@ -24,7 +24,7 @@ from .errors import (
 from .pagination import DEFAULT_MAX_PER_PAGE, PageDict
 from .query import AsyncQuery
 from .sql_database import SqlDatabase
-from .types import NaiveDatetimeError, UtcDateTime
+from .types import NaiveDatetimeError, UtcDateTime, enum_type
 from .vector import Vector, VectorDimensionError, hnsw_index
 
 __all__ = [
@@ -48,5 +48,6 @@ __all__ = [
     "VectorDimensionError",
     "create_declarative_base",
     "create_declerative_base",
+    "enum_type",
     "hnsw_index",
 ]

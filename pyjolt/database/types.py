@@ -1,5 +1,7 @@
 """Column types that behave the same on every database.
 
+``enum_type`` stores a ``StrEnum`` as a checked VARCHAR everywhere (see its docstring).
+
 SQLite has no time zone type: SQLAlchemy's ``DateTime(timezone=True)`` stores the wall
 time and drops the offset, so ``10:00+02:00`` comes back as a naive ``10:00`` (two hours
 off, and not an RFC 3339 date-time any more) while PostgreSQL answers ``08:00Z``. MySQL
@@ -10,9 +12,10 @@ MySQL 8 converts it to the session's time zone, which need not be UTC.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -53,3 +56,26 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_type(enum_class: type[StrEnum], name: str) -> Enum:
+    """The column type of a ``StrEnum`` field: its values, checked by the database.
+
+    A VARCHAR with a CHECK constraint called ``name`` instead of PostgreSQL's ``CREATE
+    TYPE``: it behaves the same on SQLite, PostgreSQL and MySQL, and dropping the table
+    leaves no type behind that would stop the table from being created again. The
+    values (``"draft"``), not the member names (``DRAFT``), are stored. ``name`` must be
+    unique in the schema (MySQL's rule for CHECK constraints): ``ck_<table>_<column>``.
+    """
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=_enum_values,
+        validate_strings=True,
+    )
+
+
+def _enum_values(enum_class: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum_class]

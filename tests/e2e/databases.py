@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -74,8 +75,7 @@ class Backend:
 
     def drop(self, database: str) -> None:
         force = " WITH (FORCE)" if self.name == "postgresql" else ""
-        quote = '"' if self.name == "postgresql" else "`"
-        self.execute(f"DROP DATABASE IF EXISTS {quote}{database}{quote}{force}")
+        self.execute(f"DROP DATABASE IF EXISTS {self.quoted(database)}{force}")
 
     @contextmanager
     def throwaway(self, prefix: str) -> Iterator[str]:
@@ -90,6 +90,24 @@ class Backend:
             if self.is_server and os.environ.get(self.env or ""):
                 for database in (name, f"{name}_test"):
                     self.drop(database)
+
+    @contextmanager
+    def fresh(self, folder: Path) -> Iterator[dict[str, str]]:
+        """Environment variables pointing a project at a new, empty database.
+
+        SQLite gets a file in ``folder``; a server database is created here and dropped
+        afterwards with its ``_test`` twin (the project's own tests make that one).
+        """
+        if not self.is_server:
+            yield {"DATABASE_URI": f"sqlite+aiosqlite:///{folder / 'app.db'}"}
+            return
+        with self.throwaway("pyjolt_e2e") as name:
+            self.execute(f"CREATE DATABASE {self.quoted(name)}")
+            yield {"DATABASE_URI": self.url(name)}
+
+    def quoted(self, database: str) -> str:
+        quote = '"' if self.name == "postgresql" else "`"
+        return f"{quote}{database}{quote}"
 
 
 SQLITE = Backend("sqlite", "sqlite")

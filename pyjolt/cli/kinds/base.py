@@ -23,6 +23,7 @@ from ..naming import Name, normalise_name
 from ..wiring import ConfigEdit
 
 if TYPE_CHECKING:
+    from ..model_relations import HasManyEdit
     from ..project import Project
 
 
@@ -84,6 +85,7 @@ class Table:
 
     name: str
     fields: tuple[FieldSpec, ...]
+    key: str = "int"  # the id column's type: int or uuid
 
 
 @dataclass
@@ -93,12 +95,14 @@ class Parts:
     renders: list[TemplateAnswers] = field(default_factory=list)
     wiring: list[ConfigEdit] = field(default_factory=list)  # list entries, settings
     tables: list[Table] = field(default_factory=list)
+    model_edits: list[HasManyEdit] = field(default_factory=list)  # in other models' files
 
     def __add__(self, other: Parts) -> Parts:
         return Parts(
             [*self.renders, *other.renders],
             [*self.wiring, *other.wiring],
             [*self.tables, *other.tables],
+            [*self.model_edits, *other.model_edits],
         )
 
 

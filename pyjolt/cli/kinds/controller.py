@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..wiring import WiringEdit
 from .base import Generation, Kind, Package, Param, Parts, TemplateAnswers, package_of, typed_name
-from .model import ModelAnswers, ModelNames
+from .model import ModelAnswers, ModelNames, stored_rows
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -85,6 +85,7 @@ class ControllerAnswers(TemplateAnswers):
             "item_class": model.names.class_name if model else self.names.item_class,
             "item_name": model.names.module if model else self.names.item_name,
             "model": model.to_data() if model else None,
+            "stored": stored_rows(model.fields) if model else [],
         }
 
 
@@ -120,12 +121,16 @@ class ControllerKind(Kind):
         model_answers = None
         if model is not None:
             from ..model_fields import read_model_fields
+            from ..references import resolve_fields
             from ..runtime import require_runtime
 
             require_runtime("database", "generate controller --model")
             model_names = ModelNames.from_typed(model, package)
-            fields = read_model_fields(project, model_names.module, model_names.class_name)
-            model_answers = ModelAnswers(package, model_names, tuple(fields))
+            fields, key = read_model_fields(project, model_names.module, model_names.class_name)
+            resolved = resolve_fields(
+                project, fields, model_names.class_name, model_names.table, refuse_self=False
+            )
+            model_answers = ModelAnswers(package, model_names, resolved, key)
         answers = ControllerAnswers(package, names, crud, model_answers)
         return Generation(
             kind=self.name,

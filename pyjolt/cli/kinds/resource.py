@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..naming import normalise_name
 from .base import Generation, Kind, package_of, typed_name
 from .controller import CONTROLLER, ControllerAnswers, ControllerNames
-from .model import FIELDS_PARAM, MODEL, ModelAnswers, ModelNames
+from .model import FIELDS_PARAM, KEY_PARAM, MODEL, ModelNames
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -23,9 +23,13 @@ if TYPE_CHECKING:
 class ResourceKind(Kind):
     name = "resource"
     summary = "Model + schemas + paginated CRUD controller + tests + migration, all wired."
-    examples = ("products name:str! price:float description:text?",)
+    examples = (
+        "products name:str! price:decimal description:text?",
+        "posts title:str body:text status:enum[draft,published] author:references+",
+        "orders number:str! total:decimal[10,2] customer:references[User] --id uuid",
+    )
     name_help = "Resource name, e.g. 'products'."
-    params = (FIELDS_PARAM,)
+    params = (FIELDS_PARAM, KEY_PARAM)
     runtime = ("database",)
     creates_tables = True
     takes_fields = True
@@ -36,16 +40,19 @@ class ResourceKind(Kind):
         return normalise_name(raw, "resource name").plural.snake
 
     def build(
-        self, project: Project, name: str | None, fields: list[str] | None = None, **_: Any
+        self,
+        project: Project,
+        name: str | None,
+        fields: list[str] | None = None,
+        key: str | None = None,
+        **_: Any,
     ) -> Generation:
-        from ..fields import parse_fields
-
         assert name is not None
         package = package_of(project)
         plural = typed_name(name, package, "resource name").plural
         model_names = ModelNames.from_typed(name, package, "resource name")
         controller_names = ControllerNames.from_typed(plural.snake, package, "resource name")
-        model = ModelAnswers(package, model_names, tuple(parse_fields(fields or [])))
+        model = MODEL.answers(project, model_names, fields, key)
         controller = ControllerAnswers(package, controller_names, crud=True, model=model)
         return Generation(
             kind=self.name,

@@ -24,6 +24,18 @@ def application(config: Config) -> Application:
     return Application(config)
 
 
+def names_missing_rows(response: Any) -> bool:
+    """A 422 whose every error is an id that names no row (``author_id`` 7, no author 7).
+
+    A schema cannot say which ids exist, so schemathesis would count such a body as
+    valid data refused; the endpoints answer it with ``unknown_reference`` errors.
+    """
+    if response.status_code != 422:
+        return False
+    errors = response.json().get("errors") or []
+    return bool(errors) and all(error.get("type") == "unknown_reference" for error in errors)
+
+
 @schema.parametrize()
 @settings(
     max_examples=25,
@@ -35,4 +47,6 @@ def application(config: Config) -> Application:
 def test_every_operation_keeps_its_contract(
     case: schemathesis.Case[Any], application: Application
 ) -> None:
-    case.call_and_validate(app=application)
+    response = case.call(app=application)
+    if not names_missing_rows(response):
+        case.validate_response(response, transport_kwargs={"app": application})
