@@ -52,3 +52,20 @@ async def empty_tables(database: SqlDatabase) -> None:
         for metadata in database.metadata:
             for table in reversed(metadata.sorted_tables):
                 await connection.execute(table.delete())
+
+
+async def row_counts(database: SqlDatabase) -> dict[str, int]:
+    """How many rows each model table holds, by table name.
+
+    For tests that compare a database before and after something, such as seeds that
+    must add nothing when they run a second time.
+    """
+    from sqlalchemy import func, select
+
+    counts: dict[str, int] = {}
+    async with database.engine.connect() as connection:
+        for metadata in database.metadata:
+            for table in metadata.sorted_tables:
+                query = select(func.count()).select_from(table)
+                counts[table.name] = (await connection.execute(query)).scalar_one()
+    return counts

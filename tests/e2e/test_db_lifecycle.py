@@ -28,6 +28,20 @@ from pyjolt.database.lifecycle import database_exists
 from .databases import BACKENDS, Backend, params
 from .helpers import environment, ok, pyjolt
 
+# What a user writes into the generated (empty) seeds.py.
+SEEDS = '''\
+"""The welcome note, added once."""
+
+from pyjolt.database import AsyncSession
+
+from app.models.note import Note
+
+
+async def seed(session: AsyncSession) -> None:
+    if await Note.query(session).filter_by(title="Welcome").first() is None:
+        session.add(Note(title="Welcome", body="Added by app/seeds.py."))
+'''
+
 FAILING_SEEDS = '''\
 """Adds a note, then fails: nothing may stay behind."""
 
@@ -48,6 +62,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     parent = tmp_path_factory.mktemp("lifecycle")
     ok(pyjolt("new-project", "shop", "--defaults", cwd=parent))
     root = parent / "shop"
+    (root / "app" / "seeds.py").write_text(SEEDS)
     (root / "app" / "failing_seeds.py").write_text(FAILING_SEEDS)
     return root
 
