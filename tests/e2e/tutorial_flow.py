@@ -4,10 +4,8 @@ in a project made in a venv as the README says (see user_venv.py). ```` ```conso
 blocks are shown, not run (a server, docker compose). The SQLite and PostgreSQL runs are
 two test modules so pytest-xdist runs them side by side.
 
-Two deliberate departures from the text: on PostgreSQL, ``new-project`` also gets
-``--database postgres`` and the test server's URL; and while the generator does not know
-the ``references`` field type yet (branch issue12-relations), ``author:references`` runs
-as ``author_id:int`` and a warning says so.
+One deliberate departure from the text: on PostgreSQL, ``new-project`` also gets
+``--database postgres`` and the test server's URL.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,12 +46,6 @@ def page_steps(page: Path) -> list[Step]:
         elif block.language == "python" and block.file_path:
             steps.append(Step(block.where, path=block.file_path, code=block.code))
     return steps
-
-
-def references_supported() -> bool:
-    from pyjolt.cli.fields import FIELD_TYPES
-
-    return "references" in FIELD_TYPES
 
 
 @dataclass
@@ -96,13 +87,6 @@ class Reader:
     def adapt(self, command: str) -> str:
         if command.startswith("pyjolt new-project") and self.new_project_args:
             command = f"{command} {shlex.join(self.new_project_args)}"
-        if "author:references" in command and not references_supported():
-            warnings.warn(
-                "the generator has no 'references' field type yet: the tutorial's "
-                "author:references ran as author_id:int",
-                stacklevel=2,
-            )
-            command = command.replace("author:references", "author_id:int")
         return command
 
 
