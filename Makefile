@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install test lint typecheck pytest demo bench swagger-ui clean
+.PHONY: install test lint typecheck pytest docs docs-serve screenshots demo bench swagger-ui clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
@@ -32,7 +32,26 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest -n auto --dist loadfile --cov --cov-report=term-missing
 
-test: lint typecheck pytest
+test: lint typecheck docs pytest
+
+# The documentation site (MkDocs + Material) from docs/, into site/. Strict: a broken
+# link or anchor, a missing page or an API name mkdocstrings cannot find fails the build.
+# The CLI and API reference pages are generated from the code (docs_build/hooks.py).
+DOCS_ENV := NO_MKDOCS_2_WARNING=1
+
+docs: install
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict --site-dir site
+
+# Serve the site on http://127.0.0.1:8001 and rebuild on every edit of docs/ or pyjolt/.
+DOCS_PORT ?= 8001
+docs-serve: install
+	$(DOCS_ENV) $(BIN)/mkdocs serve --watch pyjolt --watch docs_build \
+	  --dev-addr $(HOST):$(DOCS_PORT)
+
+# Screenshots of the built site (home, a tutorial step, an API page) at desktop and
+# mobile widths, with Debian's chromium, into site-screenshots/.
+screenshots: docs
+	$(BIN)/python scripts/screenshots.py --site site --out site-screenshots
 
 DEMO_DIR ?= .demo
 
@@ -78,4 +97,4 @@ bench: $(BENCH_VENV)/.installed
 	$(BENCH_VENV)/bin/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(DEMO_DIR)
+	rm -rf $(VENV) site site-screenshots .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov $(DEMO_DIR)

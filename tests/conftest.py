@@ -57,3 +57,15 @@ def assert_quiet_log(caplog: pytest.LogCaptureFixture) -> Callable[[], None]:
         assert not any(r.exc_info for r in caplog.records), "a traceback was logged"
 
     return check
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """How many docs examples tests/docs/ collects, so a collector that finds none shows."""
+    from tests.docs.test_examples import example_counts
+
+    counts = example_counts()
+    return (
+        f"docs examples: {counts['python']} python blocks ({counts['run']} run, "
+        f"{counts['file']} files imported, {counts['fragment']} fragments compiled), "
+        f"{counts['pyjolt commands']} pyjolt commands parsed"
+    )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Message = dict[str, Any]
+"""One chat message as the OpenAI API writes it: ``{"role": "user", "content": "..."}``."""
 
 REPAIR_PROMPT = (
     "Your previous answer did not match the required JSON schema ({problems}). "

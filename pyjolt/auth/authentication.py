@@ -296,17 +296,21 @@ class Authentication(BaseExtension):
         """
         return hash_password(password, self._rounds())
 
-    def check_password_hash(self, password: str, hashed_password: str) -> bool:
-        """True when ``password`` matches. Blocks: in handlers prefer the ``_async`` variant."""
-        return verify_password(password, hashed_password)
+    def check_password_hash(self, password: str, hashed_password: str | None) -> bool:
+        """True when ``password`` matches. Blocks: in handlers prefer the ``_async`` variant.
+
+        Pass ``None`` when no account was found: it is refused after a check of the
+        same cost, so the time of the answer does not reveal which accounts exist.
+        """
+        return verify_password(password, hashed_password, self._rounds())
 
     async def create_password_hash_async(self, password: str) -> str:
         """:meth:`create_password_hash` in a worker thread (keeps the event loop free)."""
         return await hash_password_async(password, self._rounds())
 
-    async def check_password_hash_async(self, password: str, hashed_password: str) -> bool:
+    async def check_password_hash_async(self, password: str, hashed_password: str | None) -> bool:
         """:meth:`check_password_hash` in a worker thread (keeps the event loop free)."""
-        return await verify_password_async(password, hashed_password)
+        return await verify_password_async(password, hashed_password, self._rounds())
 
     # --- JWT -------------------------------------------------------------------------------
     def create_jwt_token(self, payload: dict[str, Any], expires_in: int = 3600) -> str:

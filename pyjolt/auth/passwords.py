@@ -19,6 +19,7 @@ import bcrypt
 
 #: The most bytes of a password that bcrypt reads.
 MAX_PASSWORD_BYTES = 72
+"""bcrypt reads at most 72 bytes; longer passwords are hashed with SHA-256 first, whole."""
 DEFAULT_ROUNDS = 12
 
 
@@ -34,9 +35,24 @@ def hash_password(password: str | bytes, rounds: int = DEFAULT_ROUNDS) -> str:
     return bcrypt.hashpw(_password_bytes(password), bcrypt.gensalt(rounds)).decode("ascii")
 
 
-def verify_password(password: str | bytes, hashed_password: str | bytes) -> bool:
-    """True when ``password`` matches the bcrypt ``hashed_password`` (blocking)."""
+@functools.cache
+def _stand_in_hash(rounds: int) -> bytes:
+    return bcrypt.hashpw(b"no account has this password", bcrypt.gensalt(rounds))
+
+
+def verify_password(
+    password: str | bytes, hashed_password: str | bytes | None, rounds: int = DEFAULT_ROUNDS
+) -> bool:
+    """True when ``password`` matches the bcrypt ``hashed_password`` (blocking).
+
+    ``None`` (no such account) is checked against a stand-in hash of the same cost and
+    is always False: an unknown e-mail then takes as long to refuse as a wrong
+    password, so response times do not tell which accounts exist.
+    """
     data = _password_bytes(password)
+    if hashed_password is None:
+        bcrypt.checkpw(data, _stand_in_hash(rounds))
+        return False
     hashed = hashed_password
     if isinstance(hashed, str):
         hashed = hashed.encode("utf-8")
@@ -51,8 +67,10 @@ async def hash_password_async(password: str | bytes, rounds: int = DEFAULT_ROUND
     return await anyio.to_thread.run_sync(functools.partial(hash_password, password, rounds))
 
 
-async def verify_password_async(password: str | bytes, hashed_password: str | bytes) -> bool:
+async def verify_password_async(
+    password: str | bytes, hashed_password: str | bytes | None, rounds: int = DEFAULT_ROUNDS
+) -> bool:
     """:func:`verify_password` in a worker thread, so the event loop keeps serving."""
     return await anyio.to_thread.run_sync(
-        functools.partial(verify_password, password, hashed_password)
+        functools.partial(verify_password, password, hashed_password, rounds)
     )

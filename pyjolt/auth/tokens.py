@@ -12,6 +12,7 @@ from ..config import ConfigError
 ALGORITHM = "HS256"
 #: RFC 7518 3.2: an HS256 key must be at least as long as the hash output.
 MIN_HMAC_KEY_BYTES = 32
+"""Shortest ``SECRET_KEY`` accepted for signing (HS256 needs a key as long as its hash)."""
 
 
 def hmac_key(secret: str | bytes | None, setting: str = "SECRET_KEY") -> bytes:

@@ -4,8 +4,9 @@ Each :class:`DbCommand` names a command, its parameters and the Migrate method i
 calls. Both front ends build their typer commands from :data:`DB_COMMANDS` with
 :func:`make_callback`, so the arguments are the same in both spellings (a revision as
 an argument or ``--revision``/``-r``, ``--message``/``-m``, ``--verbose``,
-``--indicate-current``), and both run a command inside :func:`alembic_progress`. The
-front ends differ only in how they find the Migrate and where the result line goes.
+``--indicate-current``, ``--yes``), and both run a command inside
+:func:`alembic_progress`. The front ends differ only in how they find the Migrate and
+where the result line goes.
 
 This module imports nothing heavy (typer only inside :func:`make_callback`): the
 ``pyjolt`` command builds its ``--help`` from it, and the Migrate is passed in.
@@ -58,6 +59,9 @@ MESSAGE = DbParam("message", "What the migration does.", ("--message", "-m"), No
 VERBOSE = DbParam("verbose", "More detail.", ("--verbose",), False)
 INDICATE_CURRENT = DbParam(
     "indicate_current", "Mark the revision the database is at.", ("--indicate-current",), False
+)
+YES = DbParam(
+    "yes", "Do not ask for confirmation (needed without a terminal).", ("--yes", "-y"), False
 )
 
 
@@ -129,6 +133,99 @@ def _check(migrate: Migrate, args: dict[str, Any]) -> str:
     return f"The models of database {_database(migrate)} match its migrations."
 
 
+def _target(migrate: Migrate) -> str:
+    """Where the database is, for messages: ``'shop' (host 127.0.0.1:5432)``."""
+    from pyjolt.database.connection import describe_target
+
+    url = migrate.db.database_url()
+    if url.get_backend_name() == "sqlite":
+        return f"SQLite database {shown_path(str(url.database))}"
+    return f"database {url.database!r} ({describe_target(url._replace(database=None))})"
+
+
+def _create(migrate: Migrate, args: dict[str, Any]) -> str:
+    from pyjolt.database.lifecycle import create_database
+    from pyjolt.database.migrate.environment import run_coroutine
+
+    if run_coroutine(create_database(migrate.db.database_url())):
+        return f"Created {_target(migrate)}."
+    return f"The {_target(migrate)} already exists; nothing to do."
+
+
+def confirm_destruction(args: dict[str, Any], question: str, refusal: str) -> None:
+    """Ask ``question`` on the terminal unless ``--yes`` was given; refuse without one.
+
+    Without a terminal (CI, pipes) there is nobody to ask, so the command stops with
+    exit 2 unless ``--yes`` says the destruction is intended.
+    """
+    from pyjolt.database.errors import CommandCancelledError, ConfirmationRequiredError
+
+    if args["yes"]:
+        return
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise ConfirmationRequiredError(
+            f"{refusal}: no terminal to confirm on; pass --yes if that is what you want"
+        )
+    import typer
+
+    if not typer.confirm(question, default=False):
+        raise CommandCancelledError("cancelled; nothing was changed")
+
+
+def _drop(migrate: Migrate, args: dict[str, Any]) -> str:
+    from pyjolt.database.lifecycle import drop_database
+    from pyjolt.database.migrate.environment import run_coroutine
+
+    target = _target(migrate)
+    confirm_destruction(
+        args, f"Drop the {target} and everything in it?", f"not dropping the {target}"
+    )
+    if run_coroutine(drop_database(migrate.db.database_url())):
+        return f"Dropped the {target}."
+    return f"The {target} does not exist; nothing to do."
+
+
+def _seed_line(migrate: Migrate) -> str:
+    from pyjolt.database.migrate.environment import run_coroutine
+    from pyjolt.database.seeding import run_seed
+
+    result = run_coroutine(run_seed(migrate.db))
+    rows = f"{result.added} new row(s)" if result.added else "no new rows"
+    return f"Seeded database {_database(migrate)} with {result.target}: {rows}."
+
+
+def _seed(migrate: Migrate, args: dict[str, Any]) -> str:
+    return _seed_line(migrate)
+
+
+def _reset(migrate: Migrate, args: dict[str, Any]) -> str:
+    from pyjolt.database.lifecycle import create_database, drop_database
+    from pyjolt.database.migrate.environment import run_coroutine
+    from pyjolt.database.seeding import SeedsNotFoundError, load_seed, seed_target
+
+    target = _target(migrate)
+    confirm_destruction(
+        args,
+        f"Drop the {target} and build it again from the migrations and seeds?",
+        f"not resetting the {target}",
+    )
+    try:
+        load_seed(migrate.db)
+        seeds = True
+    except SeedsNotFoundError:
+        if seed_target(migrate.db)[1]:
+            raise  # configured, so it must exist
+        seeds = False
+    url = migrate.db.database_url()
+    run_coroutine(drop_database(url))
+    run_coroutine(create_database(url))
+    migrate.upgrade("head")
+    done = f"Reset the {target}: dropped, created, migrated to head"
+    if not seeds:
+        return f"{done}; no seeds ({seed_target(migrate.db)[0]} not found)."
+    return f"{done}. {_seed_line(migrate)}"
+
+
 DB_COMMANDS: tuple[DbCommand, ...] = (
     DbCommand("init", "Create the migration folder.", _init),
     DbCommand(
@@ -186,6 +283,30 @@ DB_COMMANDS: tuple[DbCommand, ...] = (
         "check",
         "Exit 4 unless the models match the migrations and the database is at the one head.",
         _check,
+    ),
+    DbCommand(
+        "create",
+        "Create the database of DATABASE_URI (nothing to do when it exists).",
+        _create,
+    ),
+    DbCommand(
+        "drop",
+        "Drop the database of DATABASE_URI; asks first unless --yes.",
+        _drop,
+        (YES,),
+        ("", "--yes"),
+    ),
+    DbCommand(
+        "seed",
+        "Run the seed function (app/seeds.py: async def seed(session)) and commit once.",
+        _seed,
+    ),
+    DbCommand(
+        "reset",
+        "Drop, create, migrate to head and seed the database; asks first unless --yes.",
+        _reset,
+        (YES,),
+        ("", "--yes"),
     ),
 )
 
@@ -288,20 +409,33 @@ def _progress_handler() -> logging.Handler:
     return handler
 
 
+#: Notes MySQL/MariaDB send back on every migration that creates a table: primary keys
+#: are always named PRIMARY there, so the name the naming convention gives is ignored.
+#: asyncmy logs each server note as a warning; these say nothing to act on.
+IGNORED_SERVER_NOTES = ("ignored for PRIMARY key",)
+
+
+def _drop_harmless_notes(record: logging.LogRecord) -> bool:
+    return not any(note in record.getMessage() for note in IGNORED_SERVER_NOTES)
+
+
 @contextmanager
 def alembic_progress() -> Iterator[None]:
     """Show Alembic's progress lines on stdout for one command, then restore logging."""
     import logging
 
     alembic_logger = logging.getLogger("alembic")
+    driver_logger = logging.getLogger("asyncmy")
     handler = _progress_handler()
     level, propagate = alembic_logger.level, alembic_logger.propagate
     alembic_logger.addHandler(handler)
     alembic_logger.setLevel(logging.INFO)
     alembic_logger.propagate = False
+    driver_logger.addFilter(_drop_harmless_notes)
     try:
         yield
     finally:
+        driver_logger.removeFilter(_drop_harmless_notes)
         alembic_logger.removeHandler(handler)
         alembic_logger.setLevel(level)
         alembic_logger.propagate = propagate

@@ -13,6 +13,19 @@ EXIT_USAGE = 2
 EXIT_CONFLICT = 3
 EXIT_CHECK_FAILED = 4
 
+# What each code means, for people: the CLI reference page is rendered from this table.
+EXIT_CODE_MEANINGS: dict[int, str] = {
+    EXIT_OK: "done, or nothing to do (running a generator twice)",
+    EXIT_ERROR: "error: the app fails to import, `configs.py` does not parse, a migration "
+    "fails, `destroy` of something never generated...",
+    EXIT_USAGE: "bad usage: an invalid name, field or option, a missing argument, a required "
+    "answer missing without a terminal (the message names the flag to pass)",
+    EXIT_CONFLICT: "conflict, nothing written (a file exists and differs, a non-empty target "
+    "folder, several migration heads, uncommitted changes for `upgrade`), or conflict markers "
+    "left for you to resolve (`upgrade`)",
+    EXIT_CHECK_FAILED: "a check found changes: `openapi export --check`, `db check`",
+}
+
 
 class CliError(Exception):
     """A failure the user can act on; the message names the thing and the fix."""

@@ -16,7 +16,7 @@ import typer
 from .fields import FIELD_TYPES
 from .kinds import KINDS
 from .kinds.base import Kind, Param
-from .options import AppOption, DryRunOption, ForceOption
+from .options import AppOption, DatabaseOption, DryRunOption, ForceOption
 
 KEYWORD = inspect.Parameter.KEYWORD_ONLY
 FIELDS_HELP = "\n\n".join(
@@ -140,7 +140,40 @@ def generate_group() -> typer.Typer:
         if kind.takes_fields:
             epilog = f"{FIELDS_HELP}\n\n{epilog}"
         group.command(kind.name, help=kind.summary, epilog=epilog)(_generate_command(kind))
+    group.command("migration", help=MIGRATION_HELP, epilog=MIGRATION_EPILOG)(generate_migration)
     return group
+
+
+MIGRATION_HELP = (
+    "A new migration after the current head: empty to fill in, or --autogenerate from "
+    "the models. Not recorded in the journal (destroy does not undo it)."
+)
+MIGRATION_EPILOG = (
+    "Exit 3 when the migrations have several heads (merge them first: "
+    'pyjolt db merge -m "merge heads").\n\n'
+    "Examples:\n\n"
+    '  pyjolt generate migration "add index to notes"\n\n'
+    "  pyjolt generate migration AddPublishedToNotes --autogenerate"
+)
+
+
+def generate_migration(
+    name: Annotated[
+        str, typer.Argument(help="What the migration does, e.g. 'add index to notes'.")
+    ],
+    autogenerate: Annotated[
+        bool,
+        typer.Option(
+            "--autogenerate", help="Write the differences between the models and the database."
+        ),
+    ] = False,
+    dry_run: DryRunOption = False,
+    database: DatabaseOption = None,
+    app_spec: AppOption = None,
+) -> None:
+    from .migration_generator import generate_migration as run
+
+    run(name, autogenerate=autogenerate, dry_run=dry_run, database=database, app_spec=app_spec)
 
 
 def destroy_group() -> typer.Typer:

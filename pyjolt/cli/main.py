@@ -58,6 +58,7 @@ EXTRAS = ", ".join(kind.name for kind in KINDS if kind.extra)
 class Database(StrEnum):
     sqlite = "sqlite"
     postgres = "postgres"
+    mysql = "mysql"
 
 
 class SpecFormat(StrEnum):
@@ -95,6 +96,7 @@ def root(
         "Examples:\n\n"
         "  pyjolt new-project shop --defaults\n\n"
         "  pyjolt new-project shop --database postgres --with auth,cache\n\n"
+        "  pyjolt new-project shop --database mysql -d mysql_url=mysql+asyncmy://app@db/shop\n\n"
         "  pyjolt new-project shop -d description='My shop' -d author='Ada'"
     ),
 )

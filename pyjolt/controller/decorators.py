@@ -26,35 +26,59 @@ def path(url_path: str = "", open_api_spec: bool = True, tags: list[str] | None 
     return decorate
 
 
-def _route(method: str) -> Callable[..., Callable[[F], F]]:
-    def register(
-        url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
-    ) -> Callable[[F], F]:
-        if url_path and not url_path.startswith("/"):
-            raise ValueError(
-                f"@{method.lower()}({url_path!r}): the path must start with '/' "
-                "(or be '' for the controller's own path)"
-            )
+def _route(
+    method: str, url_path: str, open_api_spec: bool, tags: list[str] | None
+) -> Callable[[F], F]:
+    if url_path and not url_path.startswith("/"):
+        raise ValueError(
+            f"@{method.lower()}({url_path!r}): the path must start with '/' "
+            "(or be '' for the controller's own path)"
+        )
 
-        def decorate(func: F) -> F:
-            endpoint_meta(func).routes.append(RouteSpec(method, url_path, open_api_spec, tags))
-            return func
+    def decorate(func: F) -> F:
+        endpoint_meta(func).routes.append(RouteSpec(method, url_path, open_api_spec, tags))
+        return func
 
-        return decorate
-
-    register.__name__ = method.lower()
-    register.__doc__ = (
-        f"Route {method} requests for ``url_path`` to the decorated method: ``'/'`` is the "
-        "controller's path with a trailing slash, ``''`` the controller's path itself."
-    )
-    return register
+    return decorate
 
 
-get = _route("GET")
-post = _route("POST")
-put = _route("PUT")
-patch = _route("PATCH")
-delete = _route("DELETE")
+def get(
+    url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
+) -> Callable[[F], F]:
+    """Route GET (and HEAD) requests for ``url_path`` to the decorated method.
+
+    ``url_path`` is joined to the controller's ``@path``: ``"/"`` is the controller's
+    path with a trailing slash, ``""`` the controller's path itself.
+    """
+    return _route("GET", url_path, open_api_spec, tags)
+
+
+def post(
+    url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
+) -> Callable[[F], F]:
+    """Route POST requests for ``url_path`` to the decorated method (see :func:`get`)."""
+    return _route("POST", url_path, open_api_spec, tags)
+
+
+def put(
+    url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
+) -> Callable[[F], F]:
+    """Route PUT requests for ``url_path`` to the decorated method (see :func:`get`)."""
+    return _route("PUT", url_path, open_api_spec, tags)
+
+
+def patch(
+    url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
+) -> Callable[[F], F]:
+    """Route PATCH requests for ``url_path`` to the decorated method (see :func:`get`)."""
+    return _route("PATCH", url_path, open_api_spec, tags)
+
+
+def delete(
+    url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None
+) -> Callable[[F], F]:
+    """Route DELETE requests for ``url_path`` to the decorated method (see :func:`get`)."""
+    return _route("DELETE", url_path, open_api_spec, tags)
 
 
 def consumes(media_type: MediaType | str) -> Callable[[F], F]:

@@ -16,7 +16,13 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from .errors import DatabaseConfigError, DatabaseConnectionError
 
-ASYNC_EXAMPLES = "'sqlite+aiosqlite:///./app.db' or 'postgresql+asyncpg://user:pass@host/dbname'"
+ASYNC_EXAMPLES = (
+    "'sqlite+aiosqlite:///./app.db', 'postgresql+asyncpg://user:pass@host/dbname' or "
+    "'mysql+asyncmy://user:pass@host/dbname'"
+)
+
+#: The extra that installs a dialect's driver, for "No module named ..." failures.
+DRIVER_EXTRAS = {"asyncmy": "mysql", "aiomysql": "mysql"}
 
 #: ``user:password@`` in strings SQLAlchemy cannot parse: after ``//`` when there is one,
 #: else anything up to ``@`` (masking generously rather than leaking).
@@ -62,9 +68,15 @@ def driver_cause(exc: BaseException) -> BaseException:
 
 
 def failure_reason(exc: BaseException) -> str:
-    """The driver's own words for a failure, without SQLAlchemy's background links."""
+    """The driver's own words for a failure, without SQLAlchemy's background links.
+
+    A driver that is not installed says which PyJolt extra brings it.
+    """
     cause = driver_cause(exc)
     message = one_line(str(cause)) or "no details given"
+    missing = getattr(cause, "name", None)
+    if isinstance(cause, ImportError) and missing in DRIVER_EXTRAS:
+        message += f' (install it with: pip install "pyjolt[{DRIVER_EXTRAS[missing]}]")'
     return f"{type(cause).__name__}: {message}"
 
 

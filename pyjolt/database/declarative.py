@@ -21,13 +21,14 @@ DEFAULT_DB_NAME = "db"
 #: Set on a declarative base by its SqlDatabase at startup, for session-less queries.
 DATABASE_ATTR = "__pyjolt_database__"
 
-#: Constraint names Alembic can refer to later (SQLite's batch mode needs named ones).
 NAMING_CONVENTION: dict[str, str] = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+"""Names for indexes and constraints, so Alembic's migrations can refer to them later (SQLite's
+batch mode needs named ones) and name them the same on every database."""
 
 
 class AsyncQueryMixin:

@@ -35,6 +35,16 @@ class ModelsOutOfSyncError(MigrationError):
     exit_code = 4
 
 
+class ConfirmationRequiredError(DatabaseExtensionError):
+    """A destructive command (``db drop``, ``db reset``) has nobody to ask and no ``--yes``."""
+
+    exit_code = 2
+
+
+class CommandCancelledError(DatabaseExtensionError):
+    """The person asked to confirm a destructive command said no; nothing was done."""
+
+
 class InvalidPaginationError(ValueError):
     """``paginate()`` got a page or per_page outside the allowed range.
 

@@ -11,6 +11,7 @@ readable message (never the SQL or its parameters) unless the app handles them i
 from __future__ import annotations
 
 import logging
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -60,6 +61,51 @@ SQLITE_ERROR_NAMES: dict[str, ConstraintKind] = {
 }
 
 
+#: MySQL and MariaDB error numbers of constraint violations. A failed CHECK arrives as
+#: an OperationalError (MySQL 3819, MariaDB 4025), the others as IntegrityErrors.
+MYSQL_CONSTRAINT_ERRORS: dict[int, ConstraintKind] = {
+    1062: ConstraintKind.UNIQUE,  # duplicate entry
+    1586: ConstraintKind.UNIQUE,  # duplicate entry, with the key's name
+    1216: ConstraintKind.FOREIGN_KEY,  # no parent row (old servers)
+    1217: ConstraintKind.FOREIGN_KEY,  # row still referenced (old servers)
+    1451: ConstraintKind.FOREIGN_KEY,  # row still referenced
+    1452: ConstraintKind.FOREIGN_KEY,  # no parent row
+    1048: ConstraintKind.NOT_NULL,  # column cannot be null
+    3819: ConstraintKind.CHECK,  # MySQL
+    4025: ConstraintKind.CHECK,  # MariaDB
+}
+
+#: MySQL and MariaDB error numbers of values a column cannot store (strict SQL mode).
+MYSQL_DATA_ERRORS = frozenset(
+    {
+        1264,  # out of range value for column
+        1265,  # data truncated for column
+        1292,  # incorrect (truncated) date/time/number value
+        1366,  # incorrect integer/decimal/string value
+        1367,  # illegal value
+        1406,  # data too long for column
+        1690,  # value out of range in an expression
+    }
+)
+
+#: The top-level packages of the MySQL drivers whose errors carry the number first.
+MYSQL_DRIVERS = frozenset({"asyncmy", "aiomysql", "pymysql", "MySQLdb"})
+
+#: The values MySQL quotes in its messages ("Duplicate entry 'ada@x' for key ...").
+_MYSQL_QUOTED_VALUE = re.compile(r"(Duplicate entry|value:?) '.*?' (for)")
+
+
+def mysql_error_code(exc: BaseException) -> int | None:
+    """The MySQL/MariaDB error number behind a SQLAlchemy error, if a MySQL driver raised it."""
+    for error in (getattr(exc, "orig", None), driver_cause(exc)):
+        if error is None or type(error).__module__.split(".")[0] not in MYSQL_DRIVERS:
+            continue
+        args = getattr(error, "args", ())
+        if args and isinstance(args[0], int):
+            return args[0]
+    return None
+
+
 def constraint_kind(exc: BaseException) -> ConstraintKind:
     """The kind of constraint behind an IntegrityError, from the driver's error codes."""
     orig = getattr(exc, "orig", None)
@@ -70,14 +116,23 @@ def constraint_kind(exc: BaseException) -> ConstraintKind:
         error_name = getattr(error, "sqlite_errorname", None)
         if error_name in SQLITE_ERROR_NAMES:
             return SQLITE_ERROR_NAMES[error_name]
+    code = mysql_error_code(exc)
+    if code in MYSQL_CONSTRAINT_ERRORS:
+        return MYSQL_CONSTRAINT_ERRORS[code]
     return ConstraintKind.UNKNOWN
 
 
 def constraint_summary(exc: BaseException) -> str:
     """The first line of the driver's message: it names the constraint, not the values.
 
-    PostgreSQL puts the offending values on a ``DETAIL`` line, which is left out.
+    PostgreSQL puts the offending values on a ``DETAIL`` line, which is left out; MySQL
+    quotes them in the message itself, so they are cut out of it.
     """
+    code = mysql_error_code(exc)
+    if code is not None:
+        args: tuple[Any, ...] = tuple(getattr(driver_cause(exc), "args", ()))
+        message = str(args[1]) if len(args) > 1 else ""
+        return f"MySQL error {code}: " + _MYSQL_QUOTED_VALUE.sub(r"\1 \2", message)
     lines = str(driver_cause(exc)).strip().splitlines()
     return lines[0].strip() if lines else type(exc).__name__
 
@@ -114,7 +169,7 @@ def is_data_error(exc: BaseException) -> bool:
     """
     from sqlalchemy.exc import DataError
 
-    if isinstance(exc, DataError):
+    if isinstance(exc, DataError) or mysql_error_code(exc) in MYSQL_DATA_ERRORS:
         return True
     for error in (getattr(exc, "orig", None), driver_cause(exc)):
         sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
@@ -136,9 +191,12 @@ async def data_error_response(req: Request, exc: BaseException) -> Response[Any]
 
     The body has the shape of the 422 a failed validation answers (``ValidationErrorBody``,
     with ``errors``), since that is the 422 the OpenAPI document describes and clients
-    parse. Registered for every DBAPIError; any other database failure is re-raised, so
-    it stays the logged 500 it always was.
+    parse. Registered for every DBAPIError; a constraint violation the driver reports as
+    another error (MySQL's failed CHECK) answers 409 as an IntegrityError would, and any
+    other database failure is re-raised, so it stays the logged 500 it always was.
     """
+    if mysql_error_code(exc) in MYSQL_CONSTRAINT_ERRORS:
+        return await integrity_error_response(req, exc)
     if not is_data_error(exc):
         raise exc
     logger.warning(

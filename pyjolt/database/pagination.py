@@ -16,6 +16,8 @@ from .errors import InvalidPaginationError
 T = TypeVar("T")
 
 DEFAULT_MAX_PER_PAGE = 100
+"""Largest ``per_page`` that ``paginate()`` accepts unless ``DATABASE_MAX_PER_PAGE`` says
+otherwise: one request cannot ask for a whole table."""
 DEFAULT_PER_PAGE = 10
 
 

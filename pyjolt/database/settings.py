@@ -33,6 +33,10 @@ class DatabaseSettings(SettingsSection):
     DATABASE_MAX_PER_PAGE: int | None = Field(
         default=None, ge=1, description="The largest per_page paginate() accepts"
     )
+    DATABASE_SEEDS: str | None = Field(
+        default=None,
+        description="Seed function of 'pyjolt db seed' (default: the app package's seeds:seed)",
+    )
 
 
 class MigrateSettings(SettingsSection):

@@ -3,7 +3,8 @@
 Tests should run on the kind of database the project runs on, with the schema its
 migrations build. :func:`prepare_test_database` picks that database the way Rails does:
 ``TEST_DATABASE_URI`` when set, otherwise one derived from the configured URI (a fresh
-SQLite file, or ``<name>_test`` on the same PostgreSQL server, created if missing).
+SQLite file, or ``<name>_test`` on the same PostgreSQL or MySQL/MariaDB server, created
+if missing).
 """
 
 from __future__ import annotations
@@ -13,11 +14,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from .connection import parse_database_uri
+from .lifecycle import create_database
 
 if TYPE_CHECKING:
     from .sql_database import SqlDatabase
@@ -28,9 +26,10 @@ TEST_DATABASE_ENV = "TEST_DATABASE_URI"
 def prepare_test_database(configured_uri: str, folder: Path) -> str:
     """The URI the tests use, with the database created when it is missing.
 
-    ``TEST_DATABASE_URI`` wins. Otherwise SQLite gets a new file in ``folder`` and
-    PostgreSQL the database ``<name>_test`` next to the configured one. Call it from a
-    session-scoped fixture, outside the event loop (it runs its own).
+    ``TEST_DATABASE_URI`` wins. Otherwise SQLite gets a new file in ``folder``, and a
+    server database (PostgreSQL, MySQL/MariaDB) the database ``<name>_test`` next to the
+    configured one. Call it from a session-scoped fixture, outside the event loop (it
+    runs its own).
     """
     explicit = os.environ.get(TEST_DATABASE_ENV)
     if explicit:
@@ -39,24 +38,8 @@ def prepare_test_database(configured_uri: str, folder: Path) -> str:
     if url.get_backend_name() == "sqlite":
         return url.set(database=str(folder / "test.db")).render_as_string(hide_password=False)
     test_url = url.set(database=f"{url.database}_test")
-    asyncio.run(_create_postgres_database(test_url))
+    asyncio.run(create_database(test_url))
     return test_url.render_as_string(hide_password=False)
-
-
-async def _create_postgres_database(url: URL) -> None:
-    """``CREATE DATABASE`` unless it exists, through the server's ``postgres`` database."""
-    engine = create_async_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            exists = await connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                {"name": url.database},
-            )
-            if not exists:
-                quoted = connection.dialect.identifier_preparer.quote(str(url.database))
-                await connection.execute(text(f"CREATE DATABASE {quoted}"))
-    finally:
-        await engine.dispose()
 
 
 async def empty_tables(database: SqlDatabase) -> None:

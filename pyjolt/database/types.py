@@ -4,7 +4,9 @@
 
 SQLite has no time zone type: SQLAlchemy's ``DateTime(timezone=True)`` stores the wall
 time and drops the offset, so ``10:00+02:00`` comes back as a naive ``10:00`` (two hours
-off, and not an RFC 3339 date-time any more) while PostgreSQL answers ``08:00Z``.
+off, and not an RFC 3339 date-time any more) while PostgreSQL answers ``08:00Z``. MySQL
+and MariaDB have none either (``DATETIME``): MariaDB drops an offset it is sent, and
+MySQL 8 converts it to the session's time zone, which need not be UTC.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from typing import Any
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+
+#: Dialects whose datetime columns keep no time zone: they store UTC wall times.
+NAIVE_DIALECTS = frozenset({"sqlite", "mysql", "mariadb"})
 
 
 class NaiveDatetimeError(ValueError):
@@ -42,8 +47,8 @@ class UtcDateTime(TypeDecorator[datetime]):
                 "(e.g. datetime.now(UTC))"
             )
         utc = value.astimezone(UTC)
-        # SQLite stores what it is given as text: the UTC wall time, offset dropped.
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        # Databases without a time zone type get the UTC wall time, offset dropped.
+        return utc.replace(tzinfo=None) if dialect.name in NAIVE_DIALECTS else utc
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:

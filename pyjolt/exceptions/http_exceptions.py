@@ -45,6 +45,8 @@ class CustomException(Exception):
 
 
 class BadRequest(BaseHttpException):
+    """400: the request cannot be used as sent (a malformed body, a refused value)."""
+
     status_code = HttpStatus.BAD_REQUEST
     default_message = "Bad request"
 
@@ -62,6 +64,8 @@ class InvalidQueryParameters(BadRequest):
 
 
 class NotFound(BaseHttpException):
+    """404: no route for the path, or the handler found no such thing (``abort`` it)."""
+
     status_code = HttpStatus.NOT_FOUND
     default_message = "Not found"
 
@@ -79,21 +83,29 @@ class MethodNotAllowed(BaseHttpException):
 
 
 class PayloadTooLarge(BaseHttpException):
+    """413: the body is larger than ``MAX_BODY_SIZE`` (counted on the bytes received)."""
+
     status_code = HttpStatus.REQUEST_ENTITY_TOO_LARGE
     default_message = "Request body too large"
 
 
 class UnsupportedMediaType(BaseHttpException):
+    """415: the ``Content-Type`` is not the one the endpoint ``@consumes``."""
+
     status_code = HttpStatus.UNSUPPORTED_MEDIA_TYPE
     default_message = "Unsupported media type"
 
 
 class AuthenticationException(BaseHttpException):
+    """401: no valid credentials; raised by ``login_required`` (the name is the SPEC's)."""
+
     status_code = HttpStatus.UNAUTHORIZED
     default_message = "Login required"
 
 
 class UnauthorizedException(BaseHttpException):
+    """403: logged in, but without a role ``role_required`` asks for (the SPEC's name)."""
+
     status_code = HttpStatus.FORBIDDEN
     default_message = "Missing user role(s)"
 

@@ -37,6 +37,8 @@ SocketHandler = Callable[[WebSocket], Awaitable[Response[Any]]]
 AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: What a PyJolt middleware's ``call_next`` is: the rest of the chain, as one call.
 CallNext = RequestHandler
+"""What a middleware's ``call_next`` is: ``await call_next(req)`` runs the rest of the
+chain and the endpoint, and returns the ``Response``."""
 
 
 class MiddlewareError(TypeError):

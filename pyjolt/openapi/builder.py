@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 OPENAPI_VERSION = "3.1.0"
+"""The OpenAPI version of the documents PyJolt builds."""
 
 #: Methods answered implicitly (HEAD mirrors GET) and left out of the document.
 UNDOCUMENTED_METHODS = frozenset({"HEAD", "OPTIONS"})

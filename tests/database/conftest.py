@@ -2,7 +2,9 @@
 
 PostgreSQL tests need PYJOLT_TEST_POSTGRES_URL (e.g.
 ``postgresql+asyncpg://postgres@127.0.0.1:5432/test``); each test gets its own
-``pyjolt_test_<hex>`` database, created through that URL and dropped afterwards.
+``pyjolt_test_<hex>`` database, created through that URL and dropped afterwards. A
+module that also runs on MySQL/MariaDB overrides ``backend`` with ``ALL_BACKENDS``; it
+needs PYJOLT_TEST_MYSQL_URL (e.g. ``mysql+asyncmy://root@127.0.0.1:3306/test``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from pyjolt.testing import PyJoltTestClient
 from .project import Project, new_project
 
 POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
+MYSQL_ENV = "PYJOLT_TEST_MYSQL_URL"
 BACKENDS = ["sqlite", "postgresql"]
+ALL_BACKENDS = [*BACKENDS, "mysql"]
 
 NewDatabase = Callable[[], Awaitable[str]]
 
@@ -41,6 +45,26 @@ def postgres_base_url() -> URL:
             "postgresql+asyncpg://postgres@127.0.0.1:5432/test to run the PostgreSQL tests"
         )
     return make_url(raw)
+
+
+def mysql_base_url() -> URL:
+    raw = os.environ.get(MYSQL_ENV)
+    if not raw:
+        pytest.skip(
+            f"{MYSQL_ENV} is not set; set it to e.g. "
+            "mysql+asyncmy://root@127.0.0.1:3306/test to run the MySQL/MariaDB tests"
+        )
+    return make_url(raw)
+
+
+async def mysql_execute(url: URL, statement: str) -> None:
+    """Run ``statement`` on the MySQL server of ``url``, outside any database."""
+    engine = create_async_engine(url._replace(database=None), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
 
 
 async def maintenance_connection(url: URL) -> asyncpg.Connection:
@@ -72,6 +96,8 @@ def backend(request: pytest.FixtureRequest) -> str:
     """Run the test once on SQLite and once on PostgreSQL."""
     if request.param == "postgresql":
         postgres_base_url()  # skips with the reason when the URL is not configured
+    if request.param == "mysql":
+        mysql_base_url()
     return str(request.param)
 
 
@@ -80,9 +106,14 @@ async def new_database(backend: str, tmp_path: Path) -> AsyncIterator[NewDatabas
     """``await new_database()`` -> the async URL of a new, empty database."""
     created: list[str] = []
     base = postgres_base_url() if backend == "postgresql" else None
+    mysql = mysql_base_url() if backend == "mysql" else None
 
     async def create() -> str:
         name = f"pyjolt_test_{uuid.uuid4().hex[:12]}"
+        if mysql is not None:
+            await mysql_execute(mysql, f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+            created.append(name)
+            return mysql.set(database=name).render_as_string(hide_password=False)
         if base is None:
             return f"sqlite+aiosqlite:///{tmp_path / (name + '.db')}"
         connection = await maintenance_connection(base)
@@ -95,6 +126,9 @@ async def new_database(backend: str, tmp_path: Path) -> AsyncIterator[NewDatabas
 
     yield create
 
+    if mysql is not None:
+        for name in created:
+            await mysql_execute(mysql, f"DROP DATABASE IF EXISTS `{name}`")
     if base is not None and created:
         connection = await maintenance_connection(base)
         try:

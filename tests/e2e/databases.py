@@ -1,9 +1,10 @@
-"""The databases generated projects are run on end to end, listed once.
+"""The databases generated projects are tested on; one entry of BACKENDS each.
 
-A test parametrized with :data:`DATABASES` gets a :class:`ProjectDatabase`; ``fresh()`` gives
-the environment that points a generated project at a new, empty database (and drops it
-afterwards). SQLite needs nothing; a server database is skipped with its reason when its
-variable is unset. Adding a database (MySQL/MariaDB) is one more entry here.
+A test module parametrizes over ``BACKENDS`` (or a subset by name) and asks a Backend for
+what differs: the ``new-project`` arguments, a throwaway database on the server (dropped
+afterwards, with the ``<name>_test`` twin a project's own tests create), its URL. Server
+backends read their URL from an environment variable and skip with the reason when it
+is unset. Adding a database to every such test means adding one entry here.
 """
 
 from __future__ import annotations
@@ -11,75 +12,123 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-
-async def _postgres_admin(url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def _postgres(server_url: str, name: str, create: bool) -> None:
-    if create:
-        statement = f'CREATE DATABASE "{name}"'
-    else:
-        statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    asyncio.run(_postgres_admin(server_url, statement))
+from sqlalchemy import text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 
 @dataclass(frozen=True)
-class ProjectDatabase:
-    """One kind of database: how to make a throwaway one and point a project at it."""
+class Backend:
+    """One database kind: how a project is made for it and how its databases come and go."""
 
-    name: str
-    #: The variable holding a server URL (``.../test``), or None when none is needed.
-    env: str | None = None
-    #: ``(server URL, database name, create)``: create or drop one database.
-    admin: Callable[[str, str, bool], None] | None = None
+    name: str  # the pytest id: sqlite, postgresql, mysql
+    option: str  # new-project --database
+    url_answer: str | None = None  # the --data key of the project's URL
+    env: str | None = None  # the variable holding a server URL
+    example: str = ""
 
-    def __str__(self) -> str:
-        return self.name
+    @property
+    def is_server(self) -> bool:
+        return self.env is not None
 
-    def server_url(self) -> str | None:
-        if self.env is None:
-            return None
-        url = os.environ.get(self.env)
-        if not url:
-            pytest.skip(f"{self.name}: {self.env} is not set")
-        return url
+    def server_url(self) -> URL:
+        """The configured server URL; skips the test when it is not set."""
+        assert self.env is not None
+        raw = os.environ.get(self.env)
+        if not raw:
+            pytest.skip(f"{self.env} is not set; set it to e.g. {self.example} to run this")
+        return make_url(raw)
+
+    def url(self, database: str) -> str:
+        return self.server_url().set(database=database).render_as_string(hide_password=False)
+
+    def new_project_args(self, database: str) -> list[str]:
+        """``new-project`` options for a project whose DATABASE_URI names ``database``."""
+        if not self.is_server:
+            return []
+        assert self.url_answer is not None
+        return ["--database", self.option, "--data", f"{self.url_answer}={self.url(database)}"]
+
+    def execute(self, statement: str) -> None:
+        """Run ``statement`` on the server, outside any database or transaction."""
+        url = self.server_url()
+        if self.name == "postgresql":
+            admin = url.set(database="postgres")
+        else:
+            admin = url._replace(database=None)
+
+        async def run() -> None:
+            engine = create_async_engine(admin, isolation_level="AUTOCOMMIT")
+            try:
+                async with engine.connect() as connection:
+                    await connection.execute(text(statement))
+            finally:
+                await engine.dispose()
+
+        asyncio.run(run())
+
+    def drop(self, database: str) -> None:
+        force = " WITH (FORCE)" if self.name == "postgresql" else ""
+        self.execute(f"DROP DATABASE IF EXISTS {self.quoted(database)}{force}")
+
+    @contextmanager
+    def throwaway(self, prefix: str) -> Iterator[str]:
+        """A unique database name, dropped afterwards with its ``_test`` twin.
+
+        The database itself is not created: ``pyjolt db create`` (or the test) does.
+        """
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        try:
+            yield name
+        finally:
+            if self.is_server and os.environ.get(self.env or ""):
+                for database in (name, f"{name}_test"):
+                    self.drop(database)
 
     @contextmanager
     def fresh(self, folder: Path) -> Iterator[dict[str, str]]:
-        """Environment variables pointing a project at a new empty database.
+        """Environment variables pointing a project at a new, empty database.
 
-        The project's tests use ``<name>_test`` beside it (its conftest creates that one
-        and leaves it), so both are dropped afterwards.
+        SQLite gets a file in ``folder``; a server database is created here and dropped
+        afterwards with its ``_test`` twin (the project's own tests make that one).
         """
-        url = self.server_url()
-        if url is None or self.admin is None:
+        if not self.is_server:
             yield {"DATABASE_URI": f"sqlite+aiosqlite:///{folder / 'app.db'}"}
             return
-        name = f"pyjolt_e2e_{uuid.uuid4().hex[:10]}"
-        self.admin(url, name, True)
-        try:
-            yield {"DATABASE_URI": f"{url.rsplit('/', 1)[0]}/{name}"}
-        finally:
-            for database in (name, f"{name}_test"):
-                self.admin(url, database, False)
+        with self.throwaway("pyjolt_e2e") as name:
+            self.execute(f"CREATE DATABASE {self.quoted(name)}")
+            yield {"DATABASE_URI": self.url(name)}
+
+    def quoted(self, database: str) -> str:
+        quote = '"' if self.name == "postgresql" else "`"
+        return f"{quote}{database}{quote}"
 
 
-SQLITE = ProjectDatabase("sqlite")
-POSTGRESQL = ProjectDatabase("postgresql", "PYJOLT_TEST_POSTGRES_URL", _postgres)
+SQLITE = Backend("sqlite", "sqlite")
+POSTGRESQL = Backend(
+    "postgresql",
+    "postgres",
+    "postgres_url",
+    "PYJOLT_TEST_POSTGRES_URL",
+    "postgresql+asyncpg://postgres@127.0.0.1:5432/test",
+)
+MYSQL = Backend(
+    "mysql",
+    "mysql",
+    "mysql_url",
+    "PYJOLT_TEST_MYSQL_URL",
+    "mysql+asyncmy://root@127.0.0.1:3306/test",
+)
+BACKENDS = [SQLITE, POSTGRESQL, MYSQL]
+SERVER_BACKENDS = [backend for backend in BACKENDS if backend.is_server]
 
-#: Every database the end-to-end tests of generated projects run on.
-DATABASES = (SQLITE, POSTGRESQL)
+
+def params(backends: list[Backend]) -> list[object]:
+    """``pytest.param(backend, id=backend.name)`` for each: ``@pytest.fixture(params=...)``."""
+    return [pytest.param(backend, id=backend.name) for backend in backends]

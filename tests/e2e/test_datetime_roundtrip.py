@@ -1,5 +1,6 @@
 """A ``+02:00`` datetime sent to a generated resource comes back as the same instant, and
-is stored in UTC, on SQLite (which keeps no time zone) and on PostgreSQL alike.
+is stored in UTC, on SQLite and MySQL/MariaDB (which keep no time zone) and on PostgreSQL
+alike.
 
 The check runs as the generated project's own test, through its resource endpoints and
 on the database its migrations build (the project's conftest picks it from DATABASE_URI).
@@ -7,19 +8,15 @@ on the database its migrations build (the project's conftest picks it from DATAB
 
 from __future__ import annotations
 
-import asyncio
-import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from .databases import BACKENDS, Backend, params
 from .helpers import environment, ok, pyjolt
-
-POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
 
 INSTANT_TEST = '''\
 """A time zone offset survives the round trip through the events resource."""
@@ -48,40 +45,19 @@ async def test_an_offset_datetime_is_stored_in_utc_and_read_as_the_same_instant(
         assert back == instant, body
     async with db.session() as session:
         stored = (await session.execute(text("SELECT starts_at FROM events"))).scalar_one()
-    # SQLite hands back the stored text, PostgreSQL an aware datetime: both say 08:00 UTC.
+    # SQLite hands back the stored text, PostgreSQL an aware datetime, MySQL a naive one:
+    # all say 08:00 UTC.
     assert str(stored).startswith("2026-01-01 08:00:00"), stored
 '''
 
 
-async def _postgres(admin_url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=params(BACKENDS))
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
-    args = ["new-project", "shop", "--defaults"]
-    admin = ""
-    database = f"pyjolt_instants_{uuid.uuid4().hex[:8]}"
-    if request.param == "postgresql":
-        base = os.environ.get(POSTGRES_ENV)
-        if not base:
-            pytest.skip(f"{POSTGRES_ENV} is not set")
-        admin = base.replace("postgresql+asyncpg://", "postgresql://")
-        server = base.rsplit("/", 1)[0]
-        args += ["--database", "postgres", "--data", f"postgres_url={server}/{database}"]
-    ok(pyjolt(*args, cwd=tmp_path))
-    try:
+    backend: Backend = request.param
+    with backend.throwaway("pyjolt_instants") as database:
+        options = backend.new_project_args(database)
+        ok(pyjolt("new-project", "shop", "--defaults", *options, cwd=tmp_path))
         yield tmp_path / "shop"
-    finally:
-        if admin:
-            for name in (database, f"{database}_test"):
-                asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def test_an_offset_datetime_round_trips_through_a_generated_resource(project: Path) -> None:

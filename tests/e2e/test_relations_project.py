@@ -1,4 +1,4 @@
-"""A blog with relations, generated and run for real on every database of ``DATABASES``.
+"""A blog with relations, generated and run for real on every database of ``BACKENDS``.
 
 One project per module, made by ``pyjolt`` subprocesses: the example notes destroyed,
 then ``authors`` (``name:str!``), ``posts`` (a unique title, text, an enum, a decimal and
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from .databases import DATABASES, ProjectDatabase
+from .databases import BACKENDS, Backend
 from .helpers import BIN, TIMEOUT, environment, ok, pyjolt, run
 
 POSTS = (
@@ -223,9 +223,9 @@ def _env(database: dict[str, str]) -> dict[str, str]:
     return {**environment(), **database}
 
 
-@pytest.mark.parametrize("database", DATABASES, ids=str)
+@pytest.mark.parametrize("database", BACKENDS, ids=lambda backend: backend.name)
 def test_the_blog_migrates_and_passes_its_own_tests(
-    blog: Blog, database: ProjectDatabase, tmp_path: Path
+    blog: Blog, database: Backend, tmp_path: Path
 ) -> None:
     with database.fresh(tmp_path) as settings:
         env = _env(settings)
@@ -247,9 +247,9 @@ def test_the_blog_migrates_and_passes_its_own_tests(
         assert "failed" not in tests.stdout and " passed" in tests.stdout
 
 
-@pytest.mark.parametrize("database", DATABASES, ids=str)
+@pytest.mark.parametrize("database", BACKENDS, ids=lambda backend: backend.name)
 def test_destroying_the_posts_gives_back_the_authors_and_a_database_that_migrates(
-    blog: Blog, database: ProjectDatabase, tmp_path: Path
+    blog: Blog, database: Backend, tmp_path: Path
 ) -> None:
     root = tmp_path / "blog"
     shutil.copytree(blog.root, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))

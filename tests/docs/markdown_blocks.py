@@ -1,0 +1,153 @@
+"""Code blocks of the user docs (docs/**/*.md and README.md), as the tests read them.
+
+How a ```` ```python ```` block is tested depends on how it is written:
+
+- a block whose first line is a comment naming a Python file (``# app/configs.py``) is a
+  **file**: it is written at that path in the page's temporary project, and imported at
+  the end of the page (after every file of the page is written), so it must import and
+  run;
+- any other ```` ```python ```` block is **run**, in order, in one namespace per page
+  (so a block may use what an earlier block of the same page defined), in the page's
+  project folder, with top-level ``await`` allowed;
+- a block whose info string says ```` ```python fragment ```` is a **fragment** (a
+  method without its class, a line of a config class): it is compiled, and its import
+  statements are run, so a renamed or removed name fails. The site shows it as plain
+  ```` ```python ```` (docs_build/hooks.py drops the marker).
+
+Some fragments need context the page does not show (the imports of a class the page shows
+in part, a config class). An HTML comment ``<!-- example-setup ... -->`` holds that code:
+it runs where it stands, like a run block, and ``<!-- example-setup app/models.py ... -->``
+is a hidden file block. Browsers do not show comments, so readers see the page as
+written.
+
+Shell blocks (```` ```bash ````) are read for their ``pyjolt`` command lines, which must
+parse against the real command tree; the tutorial's are run for real by
+tests/e2e/test_tutorial.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+DOCS = REPOSITORY / "docs"
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+)(?P<info>[^`\n]*)$")
+FILE_COMMENT = re.compile(r"^# (?P<path>[\w./-]+\.py)\s*$")
+SETUP = re.compile(r"^<!-- example-setup(?:[ \t]+(?P<path>[\w./-]+\.py))?[ \t]*$")
+SHELLS = {"bash", "sh", "shell", "console"}
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """One fenced block: where it is, its language, its marker and its code."""
+
+    source: Path
+    line: int  # of the opening fence, 1-based
+    language: str
+    marker: str  # "", "fragment" or "setup"
+    code: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.source.relative_to(REPOSITORY)}:{self.line}"
+
+    @property
+    def file_path(self) -> str | None:
+        """The project file a file block stands for (its first-line comment)."""
+        first = self.code.split("\n", 1)[0]
+        match = FILE_COMMENT.match(first)
+        return match["path"] if match else None
+
+    @property
+    def kind(self) -> str:
+        """``file``, ``run``, ``fragment``, ``setup`` or ``setup-file`` (see the module
+        docstring)."""
+        if self.marker == "fragment":
+            return "fragment"
+        if self.marker == "setup":
+            return "setup-file" if self.file_path else "setup"
+        return "file" if self.file_path else "run"
+
+
+def documentation_files() -> list[Path]:
+    """Every Markdown page of the site, and the README."""
+    return [*sorted(DOCS.rglob("*.md")), REPOSITORY / "README.md"]
+
+
+def code_blocks(source: Path) -> list[CodeBlock]:
+    """The fenced code blocks of one Markdown file, in order."""
+    blocks: list[CodeBlock] = []
+    lines = source.read_text(encoding="utf-8").split("\n")
+    index = 0
+    while index < len(lines):
+        setup = SETUP.match(lines[index])
+        if setup:
+            start = index + 1
+            body = [f"# {setup['path']}"] if setup["path"] else []
+            index += 1
+            while index < len(lines) and lines[index].strip() != "-->":
+                body.append(lines[index])
+                index += 1
+            blocks.append(CodeBlock(source, start, "python", "setup", "\n".join(body) + "\n"))
+            index += 1
+            continue
+        opening = FENCE.match(lines[index])
+        if not opening or not opening["info"].strip():
+            index += 1
+            continue
+        words = opening["info"].split()
+        language, marker = words[0], " ".join(words[1:])
+        indent, fence = opening["indent"], opening["fence"]
+        body: list[str] = []
+        index += 1
+        while index < len(lines) and lines[index].strip() != fence:
+            line = lines[index]
+            body.append(line[len(indent) :] if line.startswith(indent) else line.lstrip())
+            index += 1
+        start = index - len(body)  # the opening fence's 1-based line number
+        blocks.append(CodeBlock(source, start, language, marker, "\n".join(body) + "\n"))
+        index += 1
+    return blocks
+
+
+def python_blocks(source: Path) -> list[CodeBlock]:
+    return [block for block in code_blocks(source) if block.language == "python"]
+
+
+def shell_commands(block: CodeBlock) -> list[str]:
+    """The command lines of a shell block: continuations joined, comments and prompts off."""
+    commands: list[str] = []
+    pending = ""
+    for raw in block.code.split("\n"):
+        line = raw.rstrip()
+        if line.startswith("$ "):
+            line = line[2:]
+        if pending:
+            line = pending + " " + line.strip()
+            pending = ""
+        if line.endswith("\\"):
+            pending = line[:-1].rstrip()
+            continue
+        if line.strip() and not line.lstrip().startswith("#"):
+            commands.append(line.strip())
+    return commands
+
+
+def pyjolt_invocations(command_line: str) -> list[list[str]]:
+    """The arguments of every ``pyjolt`` call in a shell line (``a && pyjolt b | jq``)."""
+    lexer = shlex.shlex(command_line, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    invocations: list[list[str]] = []
+    words: list[str] = []
+    for token in [*lexer, ";"]:
+        if token and set(token) <= set(";&|"):
+            if words and words[0] == "pyjolt":
+                invocations.append(words[1:])
+            words = []
+        else:
+            words.append(token)
+    return invocations
