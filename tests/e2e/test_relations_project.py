@@ -1,16 +1,16 @@
 """A blog with relations, generated and run for real on every database of ``BACKENDS``.
 
-One project per module, made by ``pyjolt`` subprocesses: the example notes destroyed,
-then ``authors`` (``name:str!``), ``posts`` (a unique title, text, an enum, a decimal and
-``author:references+``) and ``comments`` (``post:references[cascade]+``: its generated
-tests store a post, which needs an author). The HTTP checks run as the project's own
-test (``tests/api/test_blog.py``, written here), so they go through its conftest, its
-migrations and its database like the generated tests: 201, 404, 409 for a duplicate and
-for deleting an author with posts, 422 for an unknown author, a bad status or a bad
-price, the embedded author, one query for a page's authors, a post's comments deleted
-with it, and the OpenAPI document. The project must also pass ruff and ``mypy --strict``
-(run meanwhile), and destroying comments then posts must give back the authors model and
-a database that migrates both ways.
+One project per module, made by ``pyjolt`` subprocesses: a new project (with its example
+notes and seeds), then ``authors`` (``name:str!``), ``posts`` (a unique title, text, an
+enum, a decimal and ``author:references+``) and ``comments``
+(``post:references[cascade]+``: its generated tests store a post, which needs an author).
+The HTTP checks run as the project's own test (``tests/api/test_blog.py``, written
+here), so they go through its conftest, its migrations and its database like the
+generated tests: 201, 404, 409 for a duplicate and for deleting an author with posts, 422
+for an unknown author, a bad status or a bad price, the embedded author, one query for a
+page's authors, a post's comments deleted with it, and the OpenAPI document. The project
+must also pass ruff and ``mypy --strict`` (run meanwhile), and destroying comments then
+posts must give back the authors model and a database that migrates both ways.
 """
 
 from __future__ import annotations
@@ -198,7 +198,6 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Blog]:
     parent = tmp_path_factory.mktemp("relations")
     ok(pyjolt("new-project", "blog", "--defaults", cwd=parent))
     root = parent / "blog"
-    ok(pyjolt("destroy", "resource", "notes", cwd=root))  # the example: a blog has none
     ok(pyjolt("generate", "resource", "authors", "name:str!", cwd=root))
     authors_model = (root / "app" / "models" / "author.py").read_bytes()
     ok(pyjolt("generate", "resource", *POSTS, cwd=root))
