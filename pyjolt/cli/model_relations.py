@@ -3,7 +3,7 @@
 ``pyjolt generate resource posts author:references+`` writes ``Post.author`` in the new
 model and adds, with libcst, to the existing ``Author`` class::
 
-    posts: Mapped[list["Post"]] = relationship(back_populates="author")
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", passive_deletes="all")
 
 with the imports it needs (``relationship``; ``Post`` under ``if TYPE_CHECKING:``, so the
 two modules do not import each other at runtime). Nothing else in the file changes; when
@@ -99,9 +99,16 @@ class HasManyEdit:
 
     @property
     def statement(self) -> str:
+        """The line added to the class.
+
+        ``passive_deletes="all"`` leaves deleting the referenced row to the foreign key's
+        ON DELETE (refuse, set NULL or cascade): without it, SQLAlchemy would first load
+        the rows and set their key to NULL itself, which a NOT NULL column refuses.
+        """
         options = f'back_populates="{self.back_populates}"'
         if self.foreign_key:
             options += f', foreign_keys="{self.foreign_key}"'
+        options += ', passive_deletes="all"'
         return f'{self.attribute}: Mapped[list["{self.item_class}"]] = relationship({options})'
 
     @property
@@ -160,10 +167,17 @@ def _attribute_index(body: cst.IndentedBlock, attribute: str) -> int | None:
     return None
 
 
-def _code_of(stmt: cst.CSTNode) -> str:
+def _reads_as(stmt: cst.CSTNode, statement: str) -> bool:
+    """Whether ``stmt`` is ``statement``, however it is laid out (ruff may wrap it)."""
+    import ast
+
     import libcst as cst
 
-    return " ".join(cst.Module(body=[]).code_for_node(stmt).split())
+    code = cst.Module(body=[]).code_for_node(stmt)
+    try:
+        return ast.dump(ast.parse(code.strip())) == ast.dump(ast.parse(statement))
+    except SyntaxError:
+        return False
 
 
 # --- adding -----------------------------------------------------------------------------
@@ -179,7 +193,7 @@ def add_has_many(source: bytes, edit: HasManyEdit, filename: str) -> ModelEditRe
     assert isinstance(classdef, cst.ClassDef) and isinstance(classdef.body, cst.IndentedBlock)
     existing = _attribute_index(classdef.body, edit.attribute)
     if existing is not None:
-        if _code_of(classdef.body.body[existing]) == " ".join(edit.statement.split()):
+        if _reads_as(classdef.body.body[existing], edit.statement):
             return ModelEditResult(source, False, [], [])
         raise ConflictError(
             f"{filename}: {edit.model} already has an attribute {edit.attribute!r}, so the "
@@ -220,7 +234,7 @@ def remove_has_many(source: bytes, recorded: JournalModelEdit) -> ModelEditResul
     position = _attribute_index(classdef.body, recorded.attribute)
     if position is None:
         return ModelEditResult(source, False, [], [])
-    if _code_of(classdef.body.body[position]) != " ".join(edit.statement.split()):
+    if not _reads_as(classdef.body.body[position], edit.statement):
         message = (
             f"{recorded.model}.{recorded.attribute} was edited since it was generated; keeping it"
         )

@@ -16,6 +16,7 @@ from pyjolt.cli.journal import load_journal
 from .conftest import CliRunner, snapshot
 
 POSTS = ["posts", "title:str", "status:enum[draft,published]", "author:references+"]
+LIST = 'posts: Mapped[list["Post"]] = relationship(back_populates="author", passive_deletes="all")'
 
 
 def generate_authors(cli: CliRunner, *options: str) -> None:
@@ -94,7 +95,7 @@ def test_the_list_is_added_to_the_referenced_model(cli: CliRunner, project: Path
     generate_authors(cli)
     assert cli("generate", "resource", *POSTS).code == 0
     author = read(project, "app/models/author.py")
-    assert 'posts: Mapped[list["Post"]] = relationship(back_populates="author")' in author
+    assert f"    {LIST}\n" in author
     assert "if TYPE_CHECKING:\n    from app.models.post import Post\n" in author
     assert "from sqlalchemy.orm import Mapped, mapped_column, relationship\n" in author
     [edit] = load_journal(project).find("resource", "posts").model_edits  # type: ignore[union-attr]
@@ -109,7 +110,7 @@ def test_dry_run_shows_the_edit_of_the_referenced_model_and_writes_nothing(
     result = cli("generate", "resource", *POSTS, "--dry-run")
     assert result.code == 0
     assert "would edit" in result.err and "add Author.posts" in result.err
-    assert '+    posts: Mapped[list["Post"]] = relationship(back_populates="author")' in result.out
+    assert f"+    {LIST}" in result.out
     assert snapshot(project) == before
 
 
@@ -151,9 +152,7 @@ def test_an_edited_list_is_kept_by_destroy(cli: CliRunner, project: Path) -> Non
     assert cli("generate", "resource", *POSTS).code == 0
     path = project / "app/models/author.py"
     path.write_text(
-        path.read_text().replace(
-            'back_populates="author")', 'back_populates="author", lazy="raise")'
-        )
+        path.read_text().replace('passive_deletes="all")', 'passive_deletes="all", lazy="raise")')
     )
     result = cli("destroy", "resource", "posts")
     assert result.code == 0
@@ -269,7 +268,7 @@ def test_a_hand_written_model_gets_only_the_line_and_its_imports_and_gets_them_b
     path = project / "app/models/author.py"
     path.write_text(HAND_WRITTEN)
     assert cli("generate", "resource", *POSTS).code == 0
-    relationship = '    posts: Mapped[list["Post"]] = relationship(back_populates="author")\n'
+    relationship = f"    {LIST}\n"
     expected = (
         HAND_WRITTEN.replace("Mapped, mapped_column\n", "Mapped, mapped_column, relationship\n")
         .replace("comment: Tag\n", "comment: Tag\n    from app.models.post import Post\n")
@@ -278,3 +277,22 @@ def test_a_hand_written_model_gets_only_the_line_and_its_imports_and_gets_them_b
     assert path.read_text() == expected  # not reformatted: it was not in ruff's format
     assert cli("destroy", "resource", "posts").code == 0
     assert path.read_text() == HAND_WRITTEN
+
+
+def test_two_references_to_one_model_name_their_columns_and_survive_a_wrapped_line(
+    cli: CliRunner, project: Path
+) -> None:
+    generate_authors(cli)
+    author = read(project, "app/models/author.py")
+    articles = ["articles", "main_author:references[Author]+", "reviewer:references[Author]?"]
+    assert cli("generate", "resource", *articles).code == 0
+    model = read(project, "app/models/article.py")
+    assert 'foreign_keys="Article.main_author_id"' in model
+    assert 'foreign_keys="Article.reviewer_id"' in model
+    edited = read(project, "app/models/author.py")
+    assert 'relationship(\n        back_populates="main_author",' in edited  # wrapped by ruff
+    before = snapshot(project)
+    assert "no change" in cli("generate", "resource", *articles).err
+    assert snapshot(project) == before
+    assert cli("destroy", "resource", "articles").code == 0
+    assert read(project, "app/models/author.py") == author

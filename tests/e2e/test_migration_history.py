@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import environment, ok, pyjolt, snapshot
+from .helpers import BIN, environment, ok, pyjolt, run, snapshot
 
 POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
 
@@ -62,7 +62,8 @@ def env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     try:
         yield variables
     finally:
-        _admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for database in (name, f"{name}_test"):  # the project's tests make the second
+            _admin(url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -117,6 +118,9 @@ def test_destroying_a_resource_another_migration_follows_drops_its_table(
     assert notes.is_file()
     assert len(versions(project, "*_drop_notes_table.py")) == 1
     upgrade_and_check(project, env)
+    # Nothing left behind uses the example: the seeds and every test still pass.
+    ok(run(str(BIN / "ruff"), "check", "--no-cache", ".", cwd=project))
+    ok(run(str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", cwd=project, env=env))
 
     ok(pyjolt("destroy", "resource", "products", cwd=project, env=env))
     upgrade_and_check(project, env)

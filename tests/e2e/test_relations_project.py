@@ -1,14 +1,16 @@
 """A blog with relations, generated and run for real on every database of ``BACKENDS``.
 
-One project per module, made by ``pyjolt`` subprocesses: the example notes destroyed,
-then ``authors`` (``name:str!``) and ``posts`` (a unique title, text, an enum, a decimal
-and ``author:references+``). The HTTP checks run as the project's own test
-(``tests/api/test_blog.py``, written here), so they go through its conftest, its
-migrations and its database like the generated tests: 201, 404, 409 for a duplicate and
-for deleting an author with posts, 422 for an unknown author, a bad status or a bad
-price, the embedded author, one query for a page's authors, and the OpenAPI document.
-The project must also pass ruff and ``mypy --strict`` (run meanwhile), and destroying
-the posts must give back the authors model and a database that migrates both ways.
+One project per module, made by ``pyjolt`` subprocesses: a new project (with its example
+notes and seeds), then ``authors`` (``name:str!``), ``posts`` (a unique title, text, an
+enum, a decimal and ``author:references+``) and ``comments``
+(``post:references[cascade]+``: its generated tests store a post, which needs an author).
+The HTTP checks run as the project's own test (``tests/api/test_blog.py``, written
+here), so they go through its conftest, its migrations and its database like the
+generated tests: 201, 404, 409 for a duplicate and for deleting an author with posts, 422
+for an unknown author, a bad status or a bad price, the embedded author, one query for a
+page's authors, a post's comments deleted with it, and the OpenAPI document. The project
+must also pass ruff and ``mypy --strict`` (run meanwhile), and destroying comments then
+posts must give back the authors model and a database that migrates both ways.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ POSTS = (
     "price:decimal[8,2]",
     "author:references+",
 )
+COMMENTS = ("comments", "body:text", "post:references[cascade]+")
 # mypy's cache outlives the run: a cold check of a project costs half a minute.
 MYPY_CACHE = Path(tempfile.gettempdir()) / "pyjolt-e2e-relations-mypy-cache"
 
@@ -160,6 +163,17 @@ async def test_a_page_of_posts_loads_its_authors_in_one_query(client: PyJoltTest
     assert len(authors) == 1, statements  # selectinload: one query for the page, not 8
 
 
+async def test_deleting_a_post_deletes_its_comments(client: PyJoltTestClient) -> None:
+    ada = await author(client)
+    created = (await client.post(f"{POSTS}/", json=post(ada["id"]))).json()
+    comment = await client.post("/api/v1/comments/", json={"body": "Yes", "post_id": created["id"]})
+    assert comment.status_code == 201, comment.text
+    embedded = {"id": created["id"], "title": "Hello", "status": "draft", "price": "12.50"}
+    assert comment.json()["post"] == embedded  # no text column, no reference of its own
+    assert (await client.delete(f"{POSTS}/{created['id']}")).status_code == 204
+    assert (await client.get(f"/api/v1/comments/{comment.json()['id']}")).status_code == 404
+
+
 def test_the_document_describes_what_posts_answer() -> None:
     schemas = Application().openapi_spec()["components"]["schemas"]
     answer = schemas["PostOut"]
@@ -184,10 +198,10 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Blog]:
     parent = tmp_path_factory.mktemp("relations")
     ok(pyjolt("new-project", "blog", "--defaults", cwd=parent))
     root = parent / "blog"
-    ok(pyjolt("destroy", "resource", "notes", cwd=root))  # the example: a blog has none
     ok(pyjolt("generate", "resource", "authors", "name:str!", cwd=root))
     authors_model = (root / "app" / "models" / "author.py").read_bytes()
     ok(pyjolt("generate", "resource", *POSTS, cwd=root))
+    ok(pyjolt("generate", "resource", *COMMENTS, cwd=root))
     (root / "tests" / "api" / "test_blog.py").write_text(BLOG_TEST)
     # mypy --strict takes the longest: it runs while the databases are tested.
     mypy = subprocess.Popen(
@@ -241,7 +255,10 @@ def test_destroying_the_posts_gives_back_the_authors_and_a_database_that_migrate
     with database.fresh(tmp_path) as settings:
         env = _env(settings)
         ok(pyjolt("db", "upgrade", cwd=root, env=env))  # the posts migration is applied
+        refused = pyjolt("destroy", "resource", "posts", cwd=root, env=env)
+        assert refused.returncode == 3, refused.stderr  # comments still reference posts
 
+        ok(pyjolt("destroy", "resource", "comments", cwd=root, env=env))
         destroyed = ok(pyjolt("destroy", "resource", "posts", cwd=root, env=env))
 
         assert "drops table posts" in destroyed.stderr
