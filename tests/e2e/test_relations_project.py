@@ -193,6 +193,38 @@ class Blog:
     mypy: subprocess.Popen[str]  # started with the project, read by the last test
 
 
+# What a user writes into the generated seeds.py: an author and a post, each looked up
+# before it is added, so seeding again adds nothing.
+BLOG_SEEDS = '''\
+"""An author and a first post."""
+
+from decimal import Decimal
+
+from pyjolt.database import AsyncSession
+
+from app.models.author import Author
+from app.models.post import Post, PostStatus
+
+
+async def seed(session: AsyncSession) -> None:
+    author = await Author.query(session).filter_by(name="Ada").first()
+    if author is None:
+        author = Author(name="Ada")
+        session.add(author)
+        await session.flush()
+    if await Post.query(session).filter_by(title="Welcome").first() is None:
+        session.add(
+            Post(
+                title="Welcome",
+                body="The first post.",
+                status=PostStatus.PUBLISHED,
+                price=Decimal("0.00"),
+                author_id=author.id,
+            )
+        )
+'''
+
+
 @pytest.fixture(scope="module")
 def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Blog]:
     parent = tmp_path_factory.mktemp("relations")
@@ -203,6 +235,7 @@ def blog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Blog]:
     ok(pyjolt("generate", "resource", *POSTS, cwd=root))
     ok(pyjolt("generate", "resource", *COMMENTS, cwd=root))
     (root / "tests" / "api" / "test_blog.py").write_text(BLOG_TEST)
+    (root / "app" / "seeds.py").write_text(BLOG_SEEDS)
     # mypy --strict takes the longest: it runs while the databases are tested.
     mypy = subprocess.Popen(
         [str(BIN / "mypy"), "--strict", "--cache-dir", str(MYPY_CACHE), "app", "tests"],
@@ -231,6 +264,10 @@ def test_the_blog_migrates_and_passes_its_own_tests(
         upgrade = ok(pyjolt("db", "upgrade", cwd=blog.root, env=env))
         assert "Create posts table" in upgrade.stdout
         ok(pyjolt("db", "check", cwd=blog.root, env=env))
+        seeded = ok(pyjolt("db", "seed", cwd=blog.root, env=env))
+        assert "2 new row(s)" in seeded.stderr, seeded.stderr
+        again = ok(pyjolt("db", "seed", cwd=blog.root, env=env))
+        assert "no new rows" in again.stderr, again.stderr
         tests = ok(
             run(
                 sys.executable,
