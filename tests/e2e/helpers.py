@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,14 @@ def snapshot(root: Path) -> dict[str, bytes]:
         and not {"__pycache__", ".pytest_cache", ".ruff_cache"} & set(path.parts)
         and path.suffix != ".db"
     }
+
+
+def terminate(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """Stop a server as a process manager would (SIGTERM); kill it if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)

@@ -10,7 +10,6 @@ client, then the history read back from the other process.
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 from pyjolt import BaseConfig
 from pyjolt.ai.testing import ScriptedModelServer
 
-from .helpers import environment, ok, pyjolt, run
+from .helpers import environment, ok, pyjolt, run, terminate
 
 STARTUP_TIMEOUT = 30.0
 CHATS = "/api/v1/chats"
@@ -101,13 +100,7 @@ def start_worker(project: Path, model: ScriptedModelServer, name: str) -> Worker
 
 
 def stop(worker: Worker) -> None:
-    if worker.process.poll() is None:
-        worker.process.send_signal(signal.SIGTERM)
-    try:
-        worker.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        worker.process.kill()
-        worker.process.wait(timeout=15)
+    terminate(worker.process)
 
 
 @pytest.fixture

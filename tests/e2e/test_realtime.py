@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -19,6 +18,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from .helpers import terminate
 from .test_uvicorn import free_port, server_environment
 
 REPO = Path(__file__).resolve().parents[2]
@@ -116,13 +116,7 @@ def start(project: Path, env: dict[str, str]) -> Server:
 
 
 def stop(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=15)
+    terminate(server.process)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,8 @@ import pytest
 
 from pyjolt import BaseConfig
 
+from .helpers import terminate
+
 APPS = Path(__file__).parent / "apps"
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
@@ -103,13 +105,7 @@ def wait_until_serving(server: Server, status_path: str = "/api/v1/users/status"
 
 def stop(server: Server) -> None:
     """Ask uvicorn to shut down (SIGTERM, as a process manager would); kill if it hangs."""
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
-    try:
-        server.process.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=STOP_TIMEOUT)
+    terminate(server.process, STOP_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
