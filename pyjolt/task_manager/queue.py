@@ -75,6 +75,14 @@ def create_broker(url: str, queue_name: str, redelivery_timeout: float) -> Any:
     )
 
 
+def _stop_if_cancelled() -> None:
+    """Raise CancelledError if the current task was asked to stop and a library swallowed
+    the request (``Task.cancelling()`` still counts it)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 def _redis_broker_class() -> type:
     redis_broker = import_optional("taskiq_redis", "Redis background jobs", "queue")
     from redis.asyncio import Redis
@@ -86,6 +94,11 @@ def _redis_broker_class() -> type:
         read that returned new ones, so on a quiet queue the job of a killed worker
         would wait for the next enqueue. Here every read cycle, new messages or not,
         ends with an XAUTOCLAIM of messages idle longer than the redelivery timeout.
+
+        The loop also ends once its task is being cancelled. On a stop the worker
+        cancels the pending read; when that cancellation meets redis-py's read timeout
+        it can surface as a timeout that redis-py retries, and the loop would go on
+        reading forever with the worker waiting for it.
         """
 
         async def listen(self) -> AsyncGenerator[Any, None]:
@@ -101,6 +114,7 @@ def _redis_broker_class() -> type:
                         noack=False,
                         count=self.count,
                     )
+                    _stop_if_cancelled()
                     for stream, messages in fetched or []:
                         for message_id, message in messages:
                             yield AckableMessage(
@@ -114,6 +128,7 @@ def _redis_broker_class() -> type:
                         min_idle_time=self.idle_timeout,
                         count=self.unacknowledged_batch_size,
                     )
+                    _stop_if_cancelled()
                     for message_id, message in autoclaimed[1]:
                         if message is None:  # deleted from the stream meanwhile
                             continue

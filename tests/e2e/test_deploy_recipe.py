@@ -124,7 +124,8 @@ def on_port(command: list[str], port: int) -> list[str]:
     return replaced
 
 
-def stop(process: subprocess.Popen[bytes], timeout: float = 45) -> int:
+def stop(process: subprocess.Popen[bytes], log: Path, timeout: float = 45) -> int:
+    """SIGTERM, as ``docker stop`` sends it; the exit status, or a failure with the log."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
     try:
@@ -132,7 +133,7 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 45) -> int:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
-        raise
+        pytest.fail(f"still running {timeout:.0f} s after SIGTERM:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -212,12 +213,13 @@ def test_web_serves_and_passes_the_image_health_check(recipe: Recipe) -> None:
     port = free_port()
     healthcheck = on_port(recipe.image.healthcheck, port)
     assert recipe.run("web", healthcheck, timeout=30).returncode != 0  # nothing listens yet
-    process = recipe.start("web", on_port(recipe.command("web"), port), recipe.project / "web.log")
+    log = recipe.project / "web.log"
+    process = recipe.start("web", on_port(recipe.command("web"), port), log)
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while recipe.run("web", healthcheck, timeout=30).returncode != 0:
-            assert process.poll() is None, (recipe.project / "web.log").read_text()
-            assert time.monotonic() < deadline, (recipe.project / "web.log").read_text()
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
         response = httpx.get(f"http://127.0.0.1:{port}/health")
         assert response.status_code == 200
@@ -225,8 +227,8 @@ def test_web_serves_and_passes_the_image_health_check(recipe: Recipe) -> None:
         refused = httpx.get(f"http://127.0.0.1:{port}/health", headers={"Host": "evil.example"})
         assert refused.status_code == 400  # ALLOWED_HOSTS from compose.yaml
     finally:
-        code = stop(process)
-    assert code == 0, (recipe.project / "web.log").read_text()
+        code = stop(process, log)
+    assert code == 0, log.read_text()
 
 
 def test_the_worker_starts_with_the_app_and_stops_on_sigterm(recipe: Recipe) -> None:
@@ -239,5 +241,5 @@ def test_the_worker_starts_with_the_app_and_stops_on_sigterm(recipe: Recipe) -> 
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.5)
     finally:
-        code = stop(process)
+        code = stop(process, log)
     assert code == 0, log.read_text()

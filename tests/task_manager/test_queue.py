@@ -121,6 +121,45 @@ async def test_redis_hands_an_abandoned_message_to_another_consumer_when_idle() 
         await client.aclose()
 
 
+async def test_a_redis_read_stops_when_its_cancellation_was_swallowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stopping worker cancels the pending read; redis-py can turn that cancellation
+    into a read timeout and retry the command. The listener must still end."""
+    url = os.environ.get("PYJOLT_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("PYJOLT_TEST_REDIS_URL is not set")
+    import redis.asyncio as redis_asyncio
+
+    reading = asyncio.Event()
+    real_xreadgroup = redis_asyncio.Redis.xreadgroup
+
+    async def xreadgroup_swallowing_cancellation(self: Any, *args: Any, **kwargs: Any) -> Any:
+        reading.set()
+        try:
+            return await real_xreadgroup(self, *args, **kwargs)
+        except asyncio.CancelledError:
+            return None  # as if the read had timed out and come back empty
+
+    monkeypatch.setattr(redis_asyncio.Redis, "xreadgroup", xreadgroup_swallowing_cancellation)
+    queue = f"pyjolt-test-{uuid.uuid4().hex}"
+    broker = create_broker(url, queue, redelivery_timeout=30)
+    try:
+        await broker.startup()
+        read = asyncio.create_task(anext(aiter(broker.listen())))
+        await asyncio.wait_for(reading.wait(), timeout=5)
+        read.cancel()
+        # Not wait_for: it would wait for a cancellation that never finishes.
+        await asyncio.wait({read}, timeout=5)
+        assert read.cancelled(), "the listener went on reading after it was cancelled"
+    finally:
+        monkeypatch.undo()  # let a listener that never stopped end at its next read
+        await broker.shutdown()
+        client = redis_asyncio.Redis.from_url(url)
+        await client.delete(queue)
+        await client.aclose()
+
+
 class Jobs(TaskManager):
     @background_job
     async def noop(self) -> None: ...
