@@ -9,6 +9,8 @@ While a command runs, Migrate's messages name commands as ``pyjolt db ...``.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,12 +78,23 @@ def run_db_command(
     project = find_project(app_spec)
     application = load_application(project, build=False)
     migrate = find_migrate(application.extensions, database)
-    several = len(all_migrates(application.extensions)) > 1
+    with migrate_operation(migrate, application.extensions):
+        line = command.run(migrate, args)
+    if line:
+        console.success(line)
 
+
+@contextmanager
+def migrate_operation(migrate: Migrate, extensions: dict[str, Any]) -> Iterator[None]:
+    """Run a Migrate operation for the ``pyjolt`` CLI: Alembic's progress shown, the
+    extension's messages naming ``pyjolt db ...`` commands, its errors as CLI errors
+    with their exit codes."""
     from pyjolt.database.errors import DatabaseExtensionError
     from pyjolt.database.migrate.extension import COMMAND_SPELLING
 
     from .db_commands import alembic_progress
+
+    several = len(all_migrates(extensions)) > 1
 
     def spelling(name: str) -> str:
         return f"pyjolt db {name}" + (f" --database {migrate.db.db_name}" if several else "")
@@ -89,15 +102,13 @@ def run_db_command(
     token = COMMAND_SPELLING.set(spelling)
     try:
         with alembic_progress():
-            line = command.run(migrate, args)
+            yield
     except DatabaseExtensionError as exc:
         error = DatabaseCommandError(str(exc))
         error.exit_code = getattr(exc, "exit_code", 1)
         raise error from exc
     finally:
         COMMAND_SPELLING.reset(token)
-    if line:
-        console.success(line)
 
 
 _FRONT_END_PARAMETERS = (

@@ -141,8 +141,8 @@ def _autogenerate(
     project: Project, message: str, database: str | None, app_spec: str | None
 ) -> None:
     """Alembic's autogenerate through the app's Migrate, as ``pyjolt db migrate`` runs it."""
-    from .db import DatabaseCommandError, find_migrate, find_migrate_for_folder
-    from .db_commands import alembic_progress, shown_path
+    from .db import find_migrate, find_migrate_for_folder, migrate_operation
+    from .db_commands import shown_path
     from .project import load_application
 
     application = load_application(project, build=False)
@@ -150,16 +150,8 @@ def _autogenerate(
         migrate = find_migrate_for_folder(application.extensions, migrations_dir(project).resolve())
     else:
         migrate = find_migrate(application.extensions, database)
-
-    from pyjolt.database.errors import DatabaseExtensionError
-
-    try:
-        with alembic_progress():
-            path = migrate.migrate(message)
-    except DatabaseExtensionError as exc:
-        error = DatabaseCommandError(str(exc))
-        error.exit_code = getattr(exc, "exit_code", 1)
-        raise error from exc
+    with migrate_operation(migrate, application.extensions):
+        path = migrate.migrate(message)
     if path is None:
         console.success(
             f"no changes in the models of database {migrate.db.db_name!r}; no migration written"

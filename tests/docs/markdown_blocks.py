@@ -21,8 +21,10 @@ is a hidden file block. Browsers do not show comments, so readers see the page a
 written.
 
 Shell blocks (```` ```bash ````) are read for their ``pyjolt`` command lines, which must
-parse against the real command tree; the tutorial's are run for real by
-tests/e2e/test_tutorial.py.
+parse against the real command tree. They are also run for real: the tutorial's by
+tests/e2e/test_tutorial_*.py, the other pages' by tests/e2e/test_docs_commands.py, in one
+new project per page. A ```` ```bash fragment ```` block (alternatives that cannot all run
+in one folder, a server on another host, docker) is parsed only.
 """
 
 from __future__ import annotations

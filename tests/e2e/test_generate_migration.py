@@ -81,6 +81,19 @@ def test_autogenerate_writes_the_model_change(project: Path) -> None:
     assert not [p for p in versions(project) if p.name.endswith("_again.py")]
 
 
+def test_autogenerate_on_a_database_behind_says_which_command_upgrades_it(
+    project: Path,
+) -> None:
+    before = snapshot(project)
+
+    result = pyjolt("generate", "migration", "add pinned", "--autogenerate", cwd=project)
+
+    assert result.returncode == 1, result.stderr
+    assert "not up to date" in result.stderr
+    assert "'pyjolt db upgrade'" in result.stderr and "db-upgrade" not in result.stderr
+    assert snapshot(project) == before
+
+
 def test_several_heads_are_a_conflict_and_nothing_is_written(project: Path) -> None:
     (head,) = versions(project)
     second = head.with_name("0000aaaa0000_branch.py")
