@@ -98,19 +98,7 @@ class Shell:
         if words[0] == "pyjolt" and len(words) > 1 and words[1] in SERVERS:
             self.serve(words, where)
             return
-        result = subprocess.run(
-            ["bash", "-o", "pipefail", "-c", line],
-            cwd=self.cwd,
-            env=self.venv.environment(),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"{where}: `{line}` exited {result.returncode}\n"
-            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-        )
+        self.venv.shell(line, self.cwd, where)
 
     def serve(self, words: list[str], where: str) -> None:
         """Start the server on a free port; it must answer HTTP before it is stopped."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,19 +69,7 @@ class Reader:
             self.cwd = (self.cwd / words[1]).resolve()
             assert self.cwd.is_dir(), f"{step.where}: cd {words[1]}: no such folder"
             return
-        result = subprocess.run(
-            ["bash", "-c", command],
-            cwd=self.cwd,
-            env=self.venv.environment(),
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        assert result.returncode == 0, (
-            f"{step.where}: `{command}` exited {result.returncode}\n"
-            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-        )
+        self.venv.shell(command, self.cwd, step.where)
 
     def adapt(self, command: str) -> str:
         if command.startswith("pyjolt new-project") and self.new_project_args:

@@ -57,6 +57,23 @@ class UserVenv:
             check=False,
         )
 
+    def shell(self, line: str, cwd: Path, where: str) -> None:
+        """Run one shell line as the user types it (bash, a failing pipe fails); the
+        test fails naming ``where`` and showing the output when it exits non-zero."""
+        result = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", line],
+            cwd=cwd,
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+            check=False,
+        )
+        assert result.returncode == 0, (
+            f"{where}: `{line}` exited {result.returncode}\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
+
 
 def source_fingerprint() -> str:
     """A digest of what ``pip install`` takes from this checkout (the package, its
