@@ -16,6 +16,8 @@ from .markdown_blocks import PLACEHOLDER, REPOSITORY, CodeBlock, code_blocks
 
 # Top-level ``await`` outside any function is checked as the body of this coroutine.
 WRAPPER = "async def _fragment_body() -> None:"
+# The package of the reader's own project in the docs (``from app.models import User``).
+OWN_PACKAGE = "app"
 
 
 @dataclass
@@ -28,7 +30,9 @@ class FragmentModule:
 
     def lines(self) -> list[tuple[str, str]]:
         """The module's lines, each with the ``page:line`` it comes from."""
-        inner = _block_lines(self.fragment)
+        inner = _without_stood_in_imports(
+            self.fragment.code, _block_lines(self.fragment), self.contexts
+        )
         imports: list[tuple[str, str]] = []
         at_top_level = not any(_placeholder_indent(context) for context in self.contexts)
         if not at_top_level:
@@ -67,9 +71,45 @@ def _place(inner: list[tuple[str, str]], context: CodeBlock) -> list[tuple[str, 
     for n, (text, _) in enumerate(outer):
         if text.strip() == PLACEHOLDER:
             indent = text[: len(text) - len(text.lstrip())]
-            placed = [(indent + text if text.strip() else text, where) for text, where in inner]
+            placed = [(indent + line if line.strip() else line, where) for line, where in inner]
             return [*outer[:n], *placed, *outer[n + 1 :]]
     return [*outer, *inner]
+
+
+def _without_stood_in_imports(
+    code: str, lines: list[tuple[str, str]], contexts: list[CodeBlock]
+) -> list[tuple[str, str]]:
+    """The fragment without its imports from the reader's own package whose names the
+    contexts define: those definitions stand in for modules the docs do not show."""
+    defined = {name for context in contexts for name in _top_level_names(context)}
+    dropped: set[int] = set()
+    for node in ast.parse(code).body:
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").split(".")[0] == OWN_PACKAGE
+            and all((alias.asname or alias.name) in defined for alias in node.names)
+        ):
+            dropped.update(range(node.lineno - 1, node.end_lineno or node.lineno))
+    return [("" if n in dropped else text, where) for n, (text, where) in enumerate(lines)]
+
+
+def _top_level_names(context: CodeBlock) -> set[str]:
+    """The names a context defines at module level (its placeholder read as ``pass``)."""
+    code = "\n".join(
+        line.replace(PLACEHOLDER, "pass") if line.strip() == PLACEHOLDER else line
+        for line in _code_lines(context)
+    )
+    names: set[str] = set()
+    for node in ast.parse(code).body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
 
 
 def _split_imports(

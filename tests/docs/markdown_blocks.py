@@ -35,8 +35,10 @@ comment gives a fragment what it leaves out:
 - a fragment placed in a class or function keeps its ``import`` statements at the top of
   the module; one with top-level ``await`` that lands outside any function is checked
   as the body of an ``async def``;
-- imports of the reader's own modules (``app.…``) are not resolved: what they import is
-  unchecked (``Any``), so a context should define what a fragment uses instead;
+- a fragment's import from the reader's own package (``from app.models import Note``) is
+  left out when its contexts define every name it imports: those definitions stand in
+  for the module the page does not show. Other imports from ``app`` are not resolved,
+  and what they bring is unchecked (``Any``);
 - ``<!-- example-unchecked: why -->`` before a fragment skips its type check
   (it is still compiled), for code that cannot be checked here, such as a client package
   generated from the reader's API; keep these few.
