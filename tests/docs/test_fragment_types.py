@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .fragment_modules import FragmentModule, page_fragments
-from .markdown_blocks import REPOSITORY, documentation_files
+from .markdown_blocks import REPOSITORY, CodeBlock, documentation_files
 
 FRAGMENTS = [fragment for page in documentation_files() for fragment in page_fragments(page)]
 MYPY_CONFIG = f"""\
@@ -74,3 +74,24 @@ def test_opt_outs_are_few_and_say_why() -> None:
     unchecked = [fragment for fragment in FRAGMENTS if fragment.unchecked is not None]
     assert len(FRAGMENTS) >= 40
     assert len(unchecked) <= 3, [fragment.fragment.where for fragment in unchecked]
+
+
+def test_a_fragment_module_nests_its_contexts_and_maps_lines_back() -> None:
+    page = REPOSITORY / "docs" / "example.md"
+    page_context = CodeBlock(page, 10, "python", "context page", "import asyncio\n")
+    own_context = CodeBlock(page, 20, "python", "context", "class Api:\n    <fragment>\n")
+    fragment = CodeBlock(page, 30, "python", "fragment", "import json\n\nasync def f(self): ...\n")
+    module = FragmentModule(fragment, [page_context, own_context])
+    assert (
+        module.source() == "import json\nimport asyncio\nclass Api:\n\n    async def f(self): ...\n"
+    )
+    assert [module.where(line) for line in (1, 2, 3, 5)] == [
+        "docs/example.md:31",  # the fragment's import, moved out of the class
+        "docs/example.md:11",
+        "docs/example.md:21",
+        "docs/example.md:33",
+    ]
+    awaiting = CodeBlock(page, 40, "python", "fragment", "await asyncio.sleep(0)\n")
+    assert FragmentModule(awaiting, [page_context]).source() == (
+        "import asyncio\nasync def _fragment_body() -> None:\n    await asyncio.sleep(0)\n"
+    )
