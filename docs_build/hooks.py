@@ -4,7 +4,9 @@
   tree, and the API reference (``reference/api/``) from the packages' ``__all__``, on
   every build, so neither can drift from the code.
 - Markers meant for the examples' tests are taken out of the pages: a ``python fragment``
-  info string becomes ``python``. ``tests/docs/`` reads the same markers.
+  info string becomes ``python``, and the hidden ``<!-- example-... -->`` comments (code
+  the tests add around the examples) are left out of the HTML. ``tests/docs/`` reads the
+  same markers.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from docs_build import api_reference
 
 CLI_REFERENCE = "reference/cli.md"
 TEST_MARKER = re.compile(r"^(\s*```+\s*\w+)[ \t]+fragment[ \t]*$", re.M)
+TEST_COMMENT = re.compile(
+    r"^[ \t]*<!-- example-(?:setup|context|unchecked)\b.*?-->[ \t]*\n", re.M | re.S
+)
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -39,5 +44,5 @@ def on_files(files: Files, config: Any) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
-    """Drop the test markers from code fences' info strings."""
-    return TEST_MARKER.sub(r"\1", markdown)
+    """Drop the test markers from code fences' info strings, and the tests' comments."""
+    return TEST_COMMENT.sub("", TEST_MARKER.sub(r"\1", markdown))

@@ -1,6 +1,7 @@
 """Every Python block of the docs and the README runs (or, marked ``fragment``, compiles
-and imports what it names from PyJolt); every ``pyjolt`` command in a shell block parses
-against the real command tree. See markdown_blocks.py for how blocks are read."""
+and imports what it names from PyJolt; test_fragment_types.py type-checks fragments);
+every ``pyjolt`` command in a shell block parses against the real command tree. See
+markdown_blocks.py for how blocks are read."""
 
 from __future__ import annotations
 
