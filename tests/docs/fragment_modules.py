@@ -156,7 +156,7 @@ def page_fragments(source: Path) -> list[FragmentModule]:
             own_context = block
         elif block.marker == "unchecked":
             unchecked = block
-        elif block.marker == "fragment":
+        elif block.marker == "fragment" and block.language == "python":
             contexts = [context for context in (page_context, own_context) if context]
             reason = unchecked.code if unchecked is not None else None
             fragments.append(FragmentModule(block, contexts, reason))
