@@ -126,11 +126,19 @@ def load_dotenv_file(root: Path) -> set[str]:
     return loaded
 
 
+def put_first_on_path(root: Path) -> None:
+    """Make ``root``'s packages the ones imported, even when it is already on sys.path:
+    an editable install of another project in the same venv puts that project's root,
+    with its own ``app`` package, on the path too."""
+    entry = str(root)
+    if entry in sys.path:
+        sys.path.remove(entry)
+    sys.path.insert(0, entry)
+
+
 def import_app_object(project: Project) -> Any:
     """Import the object named by the project's app import string."""
-    root = str(project.root)
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    put_first_on_path(project.root)
     module_name, _, attr_path = project.app_spec.partition(":")
     try:
         target: Any = importlib.import_module(module_name)

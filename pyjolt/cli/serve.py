@@ -14,13 +14,12 @@ pyjolt.serving for the server itself.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import console, dev_app
 from .errors import UsageError
-from .project import Project, find_project, load_dotenv_file
+from .project import Project, find_project, load_dotenv_file, put_first_on_path
 
 if TYPE_CHECKING:
     from ..serving.settings import ServerSettings
@@ -38,9 +37,8 @@ def _prepare(app_spec: str | None, port: int, dotenv: bool = True) -> Project:
     # The app module is imported by uvicorn (and by its reload worker processes), which
     # inherit the working directory and PYTHONPATH.
     os.chdir(project.root)
+    put_first_on_path(project.root)
     root = str(project.root)
-    if root not in sys.path:
-        sys.path.insert(0, root)
     existing = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = root + (os.pathsep + existing if existing else "")
     return project

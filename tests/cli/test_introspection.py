@@ -1,6 +1,7 @@
 """``pyjolt routes``, ``openapi export`` and ``db``: the app imported, never served."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,23 @@ def test_routes_json_lists_method_path_endpoint_and_file(cli: CliRunner, project
     }
     assert health["line"] > 0
     assert {"GET", "POST", "PATCH", "DELETE"} <= {r["method"] for r in routes}
+
+
+def test_the_project_in_the_working_directory_wins_over_another_on_the_path(
+    cli: CliRunner, project: Path, tmp_path: Path
+) -> None:
+    """Two projects installed editable in one venv both put their root, each with an
+    ``app`` package, on sys.path; the commands must load the one they run in."""
+    other = tmp_path / "other"
+    (other / "app").mkdir(parents=True)
+    (other / "app" / "__init__.py").write_text("raise RuntimeError('the other project')\n")
+    sys.path[:0] = [str(other), str(project)]
+    assert cli("generate", "controller", "reports").code == 0
+
+    result = cli("routes", "--json")
+
+    assert result.code == 0, result.err
+    assert "/api/v1/reports/" in {route["path"] for route in json.loads(result.out)}
 
 
 def test_routes_table_shows_new_controllers(cli: CliRunner, project: Path) -> None:
