@@ -271,6 +271,11 @@ def parse_field(spec: str) -> FieldSpec:
             hint="only decimal[precision,scale], enum[values] and references[Model] do",
         )
     field = FieldSpec(name, type_name, nullable=nullable, unique=unique)
+    if type_name == "bool" and unique:
+        raise UsageError(
+            f"field {name!r}: a bool cannot be unique ('!'): the table could hold two rows",
+            hint=f"leave out '!', e.g. {name}:bool",
+        )
     if type_name == "decimal":
         precision, scale = _decimal(name, args)
         return replace(field, precision=precision, scale=scale)

@@ -99,6 +99,7 @@ def test_the_journal_spelling_reads_back_the_same_field(spec: str) -> None:
         ("status:enum[in progress]", "is not a lower-case identifier"),
         ("status:enum[draft,draft]", "'draft' is given twice"),
         ("status:enum[draft,published]!", "an enum cannot be unique"),
+        ("active:bool!", "a bool cannot be unique"),
         ("author:references[user]", "'user' is not a model class or 'cascade'"),
         ("author_id:references", "write author:references"),
         ("title:str[80]", "takes no [arguments]"),
