@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,6 +44,13 @@ def pyjolt(
 def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    """A private copy of a generated project for a test that changes it: its files
+    without databases or bytecode."""
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
+    return destination
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

@@ -7,7 +7,6 @@ import os
 import pty
 import re
 import select
-import shutil
 import sqlite3
 import subprocess
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PYJOLT, environment, ok, pyjolt
+from .helpers import PYJOLT, copy_project, environment, ok, pyjolt
 
 TIMEOUT = 40.0
 
@@ -102,8 +101,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "shop"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
+    root = copy_project(generated, tmp_path / "shop")
     init = root / "app" / "__init__.py"
     source = init.read_text().replace(
         "from pyjolt import PyJolt, app",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import ok, pyjolt, snapshot
+from .helpers import copy_project, ok, pyjolt, snapshot
 
 NOTE_WITH_PINNED = '''\
 """The Note model, stored in table "notes"."""
@@ -42,9 +42,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "shop"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
-    return root
+    return copy_project(generated, tmp_path / "shop")
 
 
 def versions(root: Path) -> list[Path]:

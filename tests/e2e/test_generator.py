@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .helpers import BIN, PYJOLT, TIMEOUT, environment, ok, pyjolt, run, snapshot
+from .helpers import BIN, PYJOLT, TIMEOUT, copy_project, environment, ok, pyjolt, run, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +58,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def project(generated: Path, tmp_path: Path) -> Path:
     """A private copy of the generated project (for tests that change it)."""
-    root = tmp_path / "shop"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
-    return root
+    return copy_project(generated, tmp_path / "shop")
 
 
 def test_generated_project_passes_its_own_tests(generated: Path) -> None:

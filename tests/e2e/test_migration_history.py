@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .helpers import BIN, environment, ok, pyjolt, run, snapshot
+from .helpers import BIN, copy_project, environment, ok, pyjolt, run, snapshot
 
 POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
 
@@ -68,9 +67,7 @@ def env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
 
 @pytest.fixture
 def project(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "shop"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
-    return root
+    return copy_project(generated, tmp_path / "shop")
 
 
 def versions(root: Path, pattern: str) -> list[Path]:

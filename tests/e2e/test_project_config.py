@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .helpers import PYJOLT, environment, ok, pyjolt
+from .helpers import PYJOLT, copy_project, environment, ok, pyjolt
 from .test_uvicorn import free_port
 
 STARTUP_TIMEOUT = 40.0
@@ -59,9 +58,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def project(generated: Path, tmp_path: Path) -> Path:
-    root = tmp_path / "shop"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
-    return root
+    return copy_project(generated, tmp_path / "shop")
 
 
 def table_names(database: Path) -> set[str]:

@@ -15,7 +15,6 @@ posts must give back the authors model and a database that migrates both ways.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from .databases import BACKENDS, Backend
-from .helpers import BIN, TIMEOUT, environment, ok, pyjolt, run
+from .helpers import BIN, TIMEOUT, copy_project, environment, ok, pyjolt, run
 
 POSTS = (
     "posts",
@@ -287,8 +286,7 @@ def test_the_blog_migrates_and_passes_its_own_tests(
 def test_destroying_the_posts_gives_back_the_authors_and_a_database_that_migrates(
     blog: Blog, database: Backend, tmp_path: Path
 ) -> None:
-    root = tmp_path / "blog"
-    shutil.copytree(blog.root, root, ignore=shutil.ignore_patterns("*.db", "__pycache__"))
+    root = copy_project(blog.root, tmp_path / "blog")
     with database.fresh(tmp_path) as settings:
         env = _env(settings)
         ok(pyjolt("db", "upgrade", cwd=root, env=env))  # the posts migration is applied
