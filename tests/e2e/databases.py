@@ -92,6 +92,15 @@ class Backend:
                     self.drop(database)
 
     @contextmanager
+    def created(self, prefix: str) -> Iterator[str]:
+        """A new, empty database on the server (SQLite: only a name, the project makes
+        its file), dropped afterwards with its ``_test`` twin."""
+        with self.throwaway(prefix) as name:
+            if self.is_server:
+                self.execute(f"CREATE DATABASE {self.quoted(name)}")
+            yield name
+
+    @contextmanager
     def fresh(self, folder: Path) -> Iterator[dict[str, str]]:
         """Environment variables pointing a project at a new, empty database.
 
@@ -101,8 +110,7 @@ class Backend:
         if not self.is_server:
             yield {"DATABASE_URI": f"sqlite+aiosqlite:///{folder / 'app.db'}"}
             return
-        with self.throwaway("pyjolt_e2e") as name:
-            self.execute(f"CREATE DATABASE {self.quoted(name)}")
+        with self.created("pyjolt_e2e") as name:
             yield {"DATABASE_URI": self.url(name)}
 
     def quoted(self, database: str) -> str:
@@ -126,6 +134,7 @@ MYSQL = Backend(
     "mysql+asyncmy://root@127.0.0.1:3306/test",
 )
 BACKENDS = [SQLITE, POSTGRESQL, MYSQL]
+BACKENDS_BY_NAME = {backend.name: backend for backend in BACKENDS}
 SERVER_BACKENDS = [backend for backend in BACKENDS if backend.is_server]
 
 

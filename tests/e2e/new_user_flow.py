@@ -9,20 +9,16 @@ everything a careful user runs: ``pyjolt db upgrade`` and ``pyjolt db check``, i
 
 from __future__ import annotations
 
-import asyncio
 import fcntl
-import os
 import subprocess
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from .databases import BACKENDS_BY_NAME
 from .user_venv import UserVenv, build_user_venv, source_fingerprint
-
-POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
 
 STEPS: list[tuple[str, list[str]]] = [
     ("new-project", []),
@@ -82,41 +78,19 @@ def ok(result: subprocess.CompletedProcess[str], step: str) -> None:
     )
 
 
-async def _postgres(admin_url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 def new_user_project(
     backend: str, user_venv: UserVenv, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[UserProject]:
-    """``pyjolt new-project shop`` and ``pip install -e '.[dev]'``, as the README says."""
+    """``pyjolt new-project shop`` and ``pip install -e '.[dev]'``, as the README says;
+    on a server backend, with a database of its own."""
     parent = tmp_path_factory.mktemp(f"user-{backend}")
-    args = ["pyjolt", "new-project", "shop", "--defaults"]
-    database = f"pyjolt_flow_{uuid.uuid4().hex[:8]}"
-    admin = ""
-    if backend == "postgresql":
-        base = os.environ.get(POSTGRES_ENV)
-        if not base:
-            pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL flow needs a server")
-        admin = base.replace("postgresql+asyncpg://", "postgresql://")
-        asyncio.run(_postgres(admin, f'CREATE DATABASE "{database}"'))
-        server = base.rsplit("/", 1)[0]
-        args += ["--database", "postgres", "--data", f"postgres_url={server}/{database}"]
-    ok(user_venv.run(*args, cwd=parent), "new-project")
-    project = UserProject(user_venv, parent / "shop", backend)
-    ok(project.run("python", "-m", "pip", "install", "--quiet", "-e", ".[dev]"), "install")
-    try:
+    database = BACKENDS_BY_NAME[backend]
+    with database.created("pyjolt_flow") as name:
+        args = ["new-project", "shop", "--defaults", *database.new_project_args(name)]
+        ok(user_venv.run("pyjolt", *args, cwd=parent), "new-project")
+        project = UserProject(user_venv, parent / "shop", backend)
+        ok(project.run("python", "-m", "pip", "install", "--quiet", "-e", ".[dev]"), "install")
         yield project
-    finally:
-        if admin:
-            for name in (database, f"{database}_test"):
-                asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def check_step(user_project: UserProject, step: str, command: list[str]) -> None:

@@ -16,7 +16,6 @@ refuse ``None`` for a field whose column cannot hold it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -35,9 +34,10 @@ import pytest
 
 from pyjolt import BaseConfig
 
+from .databases import POSTGRESQL, SQLITE, Backend, params
+
 BIN = Path(sys.executable).parent
 SCRIPTS = Path(__file__).parent / "client_scripts"
-POSTGRES_ENV = "PYJOLT_TEST_POSTGRES_URL"
 TIMEOUT = 300
 STARTUP_TIMEOUT = 30.0
 
@@ -147,17 +147,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def _postgres(admin_url: str, statement: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="module", params=params([SQLITE, POSTGRESQL]))
 def server(
     request: pytest.FixtureRequest, project: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
@@ -165,25 +155,12 @@ def server(
 
     PostgreSQL gets a database made for this module and dropped afterwards.
     """
-    backend = str(request.param)
-    folder = tmp_path_factory.mktemp(f"serve-{backend}")
-    admin = ""
-    name = f"pyjolt_contract_{uuid.uuid4().hex[:10]}"
-    if backend == "postgresql":
-        base = os.environ.get(POSTGRES_ENV)
-        if not base:
-            pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL contract run needs a server")
-        admin = base.replace("postgresql+asyncpg://", "postgresql://")
-        asyncio.run(_postgres(admin, f'CREATE DATABASE "{name}"'))
-        database = f"{base.rsplit('/', 1)[0]}/{name}"
-    else:
-        database = f"sqlite+aiosqlite:///{folder / 'shop.db'}"
-    try:
+    backend: Backend = request.param
+    folder = tmp_path_factory.mktemp(f"serve-{backend.name}")
+    with backend.fresh(folder) as settings:
+        database = settings["DATABASE_URI"]
         ok(run(BIN / "pyjolt", "db", "upgrade", cwd=project, DATABASE_URI=database))
         yield from _serve(project, folder, database)
-    finally:
-        if admin:
-            asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _serve(project: Path, folder: Path, database: str) -> Iterator[Server]:

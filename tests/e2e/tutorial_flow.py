@@ -10,7 +10,6 @@ One deliberate departure from the text: on PostgreSQL, ``new-project`` also gets
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import pytest
 
 from tests.docs.markdown_blocks import DOCS, code_blocks, shell_commands
 
-from .new_user_flow import POSTGRES_ENV, _postgres
+from .databases import BACKENDS_BY_NAME
 from .user_venv import UserVenv
 
 TUTORIAL = DOCS / "tutorial"
@@ -80,34 +79,12 @@ class Reader:
 def tutorial_reader(
     backend: str, venv: UserVenv, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Reader]:
-    """A reader in an empty folder; on PostgreSQL, with a database of their own."""
+    """A reader in an empty folder; on a server backend, with a database of their own."""
     reader = Reader(venv, tmp_path_factory.mktemp(f"tutorial-{backend}"))
-    admin = ""
-    database = f"pyjolt_tutorial_{os.getpid()}"
-    if backend == "postgresql":
-        base = os.environ.get(POSTGRES_ENV)
-        if not base:
-            pytest.skip(f"{POSTGRES_ENV} is not set: the PostgreSQL tutorial needs a server")
-        import asyncio
-
-        admin = base.replace("postgresql+asyncpg://", "postgresql://")
-        asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        asyncio.run(_postgres(admin, f'CREATE DATABASE "{database}"'))
-        server = base.rsplit("/", 1)[0]
-        reader.new_project_args = [
-            "--database",
-            "postgres",
-            "--data",
-            f"postgres_url={server}/{database}",
-        ]
-    try:
+    database = BACKENDS_BY_NAME[backend]
+    with database.created("pyjolt_tutorial") as name:
+        reader.new_project_args = database.new_project_args(name)
         yield reader
-    finally:
-        if admin:
-            import asyncio
-
-            for name in (database, f"{database}_test"):
-                asyncio.run(_postgres(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def follow_page(reader: Reader, page: Path) -> None:
